@@ -1,0 +1,3 @@
+import { projectConfig } from '../../tools/scripts/vitest-config.mjs';
+
+export default projectConfig(import.meta.dirname);
