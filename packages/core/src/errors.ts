@@ -144,6 +144,8 @@ export interface SsaTokenEndpointErrorDetails {
   readonly retryAfter?: number;
   /** Whether retrying the same request later can succeed (network errors, timeouts, 429, 5xx). */
   readonly retryable: boolean;
+  /** The response's `Date` header in milliseconds since the epoch, to estimate clock skew. */
+  readonly serverDate?: number;
 }
 
 /** Codes of {@link SsaTokenEndpointError}. */
@@ -180,6 +182,7 @@ export class SsaTokenEndpointError extends SsaError implements SsaTokenEndpointE
   readonly requestId?: string;
   readonly retryAfter?: number;
   readonly retryable: boolean;
+  readonly serverDate?: number;
 
   constructor(
     code: SsaTokenEndpointErrorCode,
@@ -194,11 +197,26 @@ export class SsaTokenEndpointError extends SsaError implements SsaTokenEndpointE
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter;
     this.retryable = details.retryable;
+    if (details.serverDate !== undefined) this.serverDate = details.serverDate;
   }
 }
 
-/** The documented causes of "The 'assertion' is invalid." that can be seen in an assertion. */
-export type AssertionIssueCause = 'scope-not-array' | 'kid' | 'missing-claim' | 'exp-too-far' | 'aud';
+/**
+ * The causes of "The 'assertion' is invalid." that can be seen in an assertion: the five documented
+ * ones (`scope-not-array`, `kid`, `missing-claim`, `exp-too-far`, `aud`), plus `alg` (not RS256),
+ * `expired` (`exp` already past), `iss` (not the client id that authenticates the exchange) and
+ * `malformed` (not a decodable JWT).
+ */
+export type AssertionIssueCause =
+  | 'scope-not-array'
+  | 'kid'
+  | 'missing-claim'
+  | 'exp-too-far'
+  | 'aud'
+  | 'alg'
+  | 'expired'
+  | 'iss'
+  | 'malformed';
 
 /** One visible fault of the assertion that was sent. */
 export interface AssertionIssue {

@@ -1,0 +1,30 @@
+import { TOKEN_ENDPOINT_PATH } from '@aps-ssa/core';
+
+const TIMEOUT = 10_000;
+// The JWKS path answers a plain GET without credentials, on APS and on the emulator.
+const PROBE_PATH = TOKEN_ENDPOINT_PATH.replace(/token$/, 'keys');
+
+/** How far the server's clock is from this one, from the `Date` header of one request. */
+export interface ClockOffset {
+  /** Milliseconds to add to local time to get the server's: positive when this clock is behind. */
+  readonly offsetMs: number;
+  /** The URL asked. */
+  readonly url: string;
+}
+
+/**
+ * Measures the offset of the server's clock at `baseUrl` (GET of its JWKS). A `Date` header has whole-second
+ * resolution and names an instant between sending and receiving, so the estimate is good to about a second
+ * plus half the round trip: plenty to judge a five-minute assertion window. `undefined` without a `Date` header.
+ */
+export async function measureClockOffset(baseUrl: string, now: () => number): Promise<ClockOffset | undefined> {
+  const url = `${baseUrl}${PROBE_PATH}`;
+  const sentAt = now();
+  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
+  const receivedAt = now();
+  await response.body?.cancel();
+  const serverTime = Date.parse(response.headers.get('date') ?? '');
+  if (Number.isNaN(serverTime)) return undefined;
+  // The header truncates to the second: the server's instant lies in [serverTime, serverTime + 1000).
+  return { offsetMs: Math.round(serverTime + 500 - (sentAt + receivedAt) / 2), url };
+}

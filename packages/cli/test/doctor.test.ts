@@ -1,0 +1,163 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { startEmulator } from '@aps-ssa/emulator';
+import type { Emulator } from '@aps-ssa/emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Workspace } from './cli-process.js';
+import { freshAccount } from './fixtures.js';
+
+interface Step {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  detail: string;
+  fix?: string;
+}
+
+const STEP_NAMES = [
+  'APS_CLIENT_ID',
+  'APS_CLIENT_SECRET',
+  'APS_SA_ID',
+  'APS_SA_KEY_ID',
+  'APS_SCOPES',
+  'APS_BASE_URL',
+  'private key',
+  'service account',
+  'key',
+  'assertion',
+  'clock',
+  'exchange',
+];
+
+describe('aps-ssa doctor, spawned against the emulator', () => {
+  let emulator: Emulator;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, rateLimit: 0 });
+    ws = new Workspace();
+  });
+  afterEach(() => emulator.clock.setOffset(0));
+  afterAll(async () => {
+    await emulator.close();
+    ws.remove();
+  });
+
+  async function doctor(envFile: string): Promise<{ code: number | null; steps: Record<string, Step>; ok: boolean; stderr: string }> {
+    const result = await ws.run(['doctor', '--env-file', envFile, '--json']);
+    const doc = JSON.parse(result.stdout) as { ok: boolean; steps: Step[] };
+    expect(doc.steps.map((s) => s.name)).toEqual(STEP_NAMES);
+    return { code: result.code, ok: doc.ok, steps: Object.fromEntries(doc.steps.map((s) => [s.name, s])), stderr: result.stderr };
+  }
+
+  it('passes every step and exits 0 when a token is obtained', async () => {
+    const { envFile, id, kid } = await freshAccount(emulator, ws, 'healthy-robot');
+    const result = await ws.run(['doctor', '--env-file', envFile]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, STEP_NAMES.length).map((line) => line.slice(0, 2))).toEqual(STEP_NAMES.map(() => '✓ '));
+    expect(lines.at(-1)).toBe('A token was obtained: this configuration works.');
+    expect(result.stdout).toMatch(new RegExp(`^✓ service account +${id} \\(healthy-robot@.*\\) is ENABLED\\.$`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^✓ key +${kid} is ENABLED \\(created `, 'm'));
+    expect(result.stdout).toMatch(/^✓ private key +RSA 2048-bit private key from APS_SA_PRIVATE_KEY\.$/m);
+    expect(result.stdout).toMatch(/^✓ exchange +Got an access token \(jti SA-[0-9a-f-]+\), expiring in 59m 59s, /m);
+    expect(result.stdout).toMatch(/^✓ APS_CLIENT_SECRET +set \(not shown\)$/m);
+    expect(result.stdout).not.toContain(emulator.seed.clientSecret);
+
+    const { ok, code } = await doctor(envFile);
+    expect({ ok, code }).toEqual({ ok: true, code: 0 });
+  });
+
+  it('with a key id that is not the account\'s, fails the key step (naming the kid) and the exchange, exit 1', async () => {
+    const { envFile, id, kid } = await freshAccount(emulator, ws, 'wrong-kid-robot', { APS_SA_KEY_ID: '0b7e9c1a-1d2e-4f3a-8b4c-5d6e7f8a9b0c' });
+    const { code, ok, steps } = await doctor(envFile);
+    expect({ code, ok }).toEqual({ code: 1, ok: false });
+    expect(steps.key).toEqual({
+      name: 'key',
+      status: 'fail',
+      detail: `APS_SA_KEY_ID 0b7e9c1a-1d2e-4f3a-8b4c-5d6e7f8a9b0c is not a key of service account ${id} (its keys: ${kid} (ENABLED)).`,
+      fix: `Set APS_SA_KEY_ID to the key id that Create Key returned with your private key, or create a new key: aps-ssa keys create --account ${id} --out key.pem`,
+    });
+    expect(steps.exchange).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^APS rejected the assertion \(HTTP 400 invalid_grant: "The 'assertion' is invalid\."\)\..*\(ERR_SSA_ASSERTION_INVALID\)$/) });
+    expect(steps['APS_SA_KEY_ID']?.status).toBe('ok');
+    expect(steps.assertion?.status).toBe('ok');
+
+    const human = await ws.run(['doctor', '--env-file', envFile]);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toMatch(/^✗ key +APS_SA_KEY_ID 0b7e9c1a-1d2e-4f3a-8b4c-5d6e7f8a9b0c is not a key of service account /m);
+    expect(human.stdout).toMatch(/^ +fix: Set APS_SA_KEY_ID to the key id that Create Key returned/m);
+    expect(human.stdout.trimEnd().split('\n').at(-1)).toBe('No token was obtained: fix the first ✗ above, then run aps-ssa doctor again.');
+  });
+
+  it('with a disabled key, says to enable it', async () => {
+    const { envFile, id, kid } = await freshAccount(emulator, ws, 'disabled-key-robot');
+    emulator.state.setKeyStatus(kid, 'DISABLED');
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps.key).toMatchObject({ status: 'fail', detail: `Key ${kid} is DISABLED: APS refuses assertions signed with it.`, fix: `Enable it: aps-ssa keys enable ${kid} --account ${id}` });
+  });
+
+  it('with a disabled account, says to enable it and skips the key listing', async () => {
+    const { envFile, id } = await freshAccount(emulator, ws, 'disabled-sa-robot');
+    emulator.state.setServiceAccountStatus(id, 'DISABLED');
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps['service account']).toMatchObject({ status: 'fail', fix: `Enable it: aps-ssa accounts enable ${id}` });
+    expect(steps.key).toMatchObject({ status: 'skip', detail: 'skipped: the keys of a service account that is not enabled cannot be listed.' });
+    expect(steps.exchange).toMatchObject({ status: 'fail', detail: expect.stringContaining('(ERR_SSA_INVALID_GRANT)'), fix: `Enable the service account: aps-ssa accounts enable ${id}` });
+  });
+
+  it('with the private key of another key, passes the key step but fails the exchange, pointing at the pairing', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'mismatched-robot', {
+      APS_SA_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps.key?.status).toBe('ok');
+    expect(steps.exchange).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^If the steps above pass, the private key is not the one of key APS_SA_KEY_ID/) });
+  });
+
+  it('with this clock 10 minutes behind the server\'s, fails the clock step', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'late-robot');
+    emulator.clock.setOffset(10 * 60_000);
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps.clock).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^This clock is about (9m 59s|10m 0s|10m 1s) behind the server's /), fix: expect.stringContaining('NTP') });
+    expect(steps.exchange?.status).toBe('fail');
+  });
+
+  it('names each missing variable with its fix, and skips what depends on them', async () => {
+    const envFile = ws.writeSeedEnv(emulator, 'sparse.env', { APS_SA_ID: '', APS_SCOPES: '' });
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps['APS_SA_ID']).toEqual({ name: 'APS_SA_ID', status: 'fail', detail: 'is not set.', fix: 'Set it to the service account id (e.g. 6BNJQT7RR7GTJ5QY).' });
+    expect(steps['APS_SCOPES']).toMatchObject({ status: 'fail', detail: 'is not set.' });
+    expect(steps['APS_CLIENT_ID']?.status).toBe('ok');
+    expect(steps['service account']).toMatchObject({ status: 'skip' });
+    expect(steps.assertion).toMatchObject({ status: 'skip', detail: 'skipped: needs every variable above to be valid.' });
+    expect(steps.clock?.status).toBe('ok');
+    expect(steps.exchange?.status).toBe('skip');
+  });
+
+  it('skips the admin steps when the admin API does not answer, and still gets a token', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'no-admin-robot');
+    emulator.faults.inject({ kind: 'server-error', status: 503, endpoint: 'get-service-account' });
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(0);
+    expect(steps['service account']).toMatchObject({
+      status: 'skip',
+      detail: expect.stringMatching(/^skipped: the admin API did not tell \(APS refused to get service account \w+ \(HTTP 503.*\(ERR_SSA_API\)\); the exchange below/),
+    });
+    expect(steps.key).toMatchObject({ status: 'skip', detail: 'skipped: the service account could not be read.' });
+    expect(steps.exchange?.status).toBe('ok');
+  });
+
+  it('with a wrong client secret, fails the admin steps and the exchange with the credentials fix', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'bad-secret-robot', { APS_CLIENT_SECRET: 'wrong-secret-value' });
+    const result = await ws.run(['doctor', '--env-file', envFile, '--json']);
+    expect(result.stdout).not.toContain('wrong-secret-value');
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps['service account']).toMatchObject({ status: 'fail', detail: expect.stringContaining('(ERR_SSA_INVALID_CLIENT)'), fix: expect.stringMatching(/^Set APS_CLIENT_ID and APS_CLIENT_SECRET/) });
+    expect(steps.exchange).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^Set APS_CLIENT_ID and APS_CLIENT_SECRET/) });
+  });
+});

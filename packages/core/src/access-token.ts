@@ -1,0 +1,79 @@
+import { requireScopes } from './assertion.js';
+import { SsaOptionError } from './errors.js';
+import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
+import { redactedObject } from './redacted.js';
+
+const KNOWN_FIELDS = ['accessToken', 'tokenType', 'expiresAt', 'scopes'] as const;
+
+/**
+ * A three-legged APS access token for a service account. `accessToken` is readable by name, but it
+ * is non-enumerable and shows as `[redacted]` in `JSON.stringify`, `util.inspect` and `console.log`,
+ * so logging the object never leaks it.
+ *
+ * @example
+ * ```ts
+ * const token = await provider.getToken();
+ * await fetch(url, { headers: { authorization: `Bearer ${token.accessToken}` } });
+ * console.log(token); // AccessToken { tokenType: 'Bearer', expiresAt: 1767225600000, scopes: [ 'data:read' ], accessToken: '[redacted]' }
+ * ```
+ */
+export interface AccessToken {
+  /** The bearer token itself: send it as `Authorization: Bearer <accessToken>`. Never log it. */
+  readonly accessToken: string;
+  /** Always `Bearer`. */
+  readonly tokenType: 'Bearer';
+  /** When the token expires, in milliseconds since the epoch. */
+  readonly expiresAt: number;
+  /** The scopes the token carries. */
+  readonly scopes: readonly string[];
+}
+
+/** The fields of an {@link AccessToken}. */
+export interface AccessTokenInit {
+  accessToken: string;
+  tokenType?: 'Bearer';
+  expiresAt: number;
+  scopes: readonly string[];
+}
+
+/**
+ * Builds a frozen {@link AccessToken} whose `accessToken` is hidden from `JSON.stringify` and
+ * `util.inspect`. Usually made from an exchange: `expiresAt = receivedAt + expiresIn * 1000`.
+ *
+ * @throws {SsaOptionError} when a field is missing or of the wrong type.
+ *
+ * @example
+ * ```ts
+ * const result = await exchangeAssertion({ clientId, clientSecret, assertion });
+ * // Name the fields: a spread would not copy the (non-enumerable) accessToken.
+ * const token = createAccessToken({
+ *   accessToken: result.accessToken,
+ *   expiresAt: Date.now() + result.expiresIn * 1000,
+ *   scopes: result.scopes,
+ * });
+ * ```
+ */
+export function createAccessToken(init: AccessTokenInit): AccessToken {
+  requireOptionsObject(init, 'createAccessToken()');
+  rejectUnknownOptions(init, KNOWN_FIELDS, 'createAccessToken()');
+  if (typeof init.accessToken !== 'string' || init.accessToken === '') {
+    throw new SsaOptionError('accessToken', `\`accessToken\` must be a non-empty string, got ${describeType(init.accessToken)}.`);
+  }
+  if (init.tokenType !== undefined && init.tokenType !== 'Bearer') {
+    throw new SsaOptionError('tokenType', '`tokenType` must be `Bearer` (the only type APS issues).');
+  }
+  if (typeof init.expiresAt !== 'number' || !Number.isFinite(init.expiresAt)) {
+    throw new SsaOptionError('expiresAt', `\`expiresAt\` must be milliseconds since the epoch, got ${describeType(init.expiresAt)}.`);
+  }
+  const scopes = requireScopes(init.scopes, 'scopes');
+  return redactedObject<AccessToken>(
+    'AccessToken',
+    {
+      tokenType: 'Bearer',
+      expiresAt: init.expiresAt,
+      scopes: Object.freeze([...scopes]),
+      accessToken: init.accessToken,
+    },
+    ['accessToken'],
+  );
+}

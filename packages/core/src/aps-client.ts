@@ -1,0 +1,160 @@
+import ky from 'ky';
+import type { KyInstance, Options as KyOptions } from 'ky';
+import { normalizeBaseUrl } from './config.js';
+import { SsaError, SsaOptionError } from './errors.js';
+import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
+import { OriginPolicy } from './origin-policy.js';
+import { sharedTokenProvider } from './provider-registry.js';
+import type { TokenProvider } from './token-provider.js';
+
+/**
+ * The most redirects one request follows (each hop re-checked against the allow-list). APS answers
+ * with at most one (a signed download URL); fetch's own limit of 20 only helps a loop.
+ *
+ * @default 5
+ */
+export const MAX_REDIRECTS = 5;
+
+/**
+ * Options of {@link createApsClient}.
+ *
+ * @example
+ * ```ts
+ * createApsClient({ provider, ky: { timeout: 30_000, retry: { limit: 3 } } });
+ * ```
+ */
+export interface ApsClientOptions {
+  /**
+   * Where the bearer tokens come from.
+   *
+   * @default sharedTokenProvider() (the identity of the `APS_*` environment)
+   */
+  provider?: TokenProvider;
+  /**
+   * The APS base URL requests are relative to. Tokens go only to its origin and to
+   * `https://developer.api.autodesk.com`.
+   *
+   * @default the provider's base URL
+   */
+  baseUrl?: string;
+  /**
+   * The fetch that sends each request (a proxy agent's, an instrumented one).
+   *
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch;
+  /** Other ky options (`timeout`, `retry`, `hooks`, `headers`...). `prefixUrl` and `fetch` are set by the client. */
+  ky?: Omit<KyOptions, 'prefixUrl' | 'fetch'>;
+}
+
+const WHERE = 'createApsClient()';
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Credentials of the previous origin, dropped when a redirect leaves it (the Fetch standard drops Authorization).
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+/**
+ * A ky instance bound to the APS base URL that authenticates each request with the provider's
+ * token, where it belongs:
+ * - the token goes only to the base URL's origin and `https://developer.api.autodesk.com`, over
+ *   HTTPS (plain HTTP only to a loopback host, for the emulator); never to another host, a
+ *   look-alike (`developer.api.autodesk.com.evil.com`), a URL with user info, or the token endpoint;
+ * - redirects are followed by the client itself, hop by hop, each hop judged afresh: a redirect to
+ *   another origin is followed without the token (and without the caller's credentials);
+ * - on a 401 for a request that carried a token, the token is invalidated and the request is sent
+ *   once more with a fresh one.
+ *
+ * This happens below ky's hooks, in the instance's `fetch`, so that every hop and the 401 retry
+ * pass the same checks, and the caller's own hooks see one request and its final response.
+ *
+ * @throws {SsaOptionError} for an invalid option (an `http:` base URL to a non-loopback host included).
+ *
+ * @example
+ * ```ts
+ * import { createApsClient, createTokenProvider } from '@aps-ssa/core';
+ *
+ * const aps = createApsClient({ provider: createTokenProvider({ scopes: ['data:read'] }) });
+ * const hubs = await aps.get('project/v1/hubs').json();
+ * ```
+ */
+export function createApsClient(options: ApsClientOptions = {}): KyInstance {
+  requireOptionsObject(options as unknown, WHERE);
+  rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'ky'], WHERE);
+  const provider = options.provider ?? sharedTokenProvider();
+  if (typeof provider !== 'object' || provider === null || typeof provider.getToken !== 'function' || typeof provider.invalidate !== 'function') {
+    throw new SsaOptionError('provider', `\`provider\` must be a TokenProvider (from createTokenProvider()), got ${describeType(provider)}.`);
+  }
+  const baseUrl = normalizeBaseUrl(options.baseUrl ?? provider.identity.baseUrl);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(options.fetch)}.`);
+  }
+  const extra = options.ky ?? {};
+  requireOptionsObject(extra as unknown, `${WHERE} option \`ky\``);
+  for (const fixed of ['prefixUrl', 'fetch'] as const) {
+    if (fixed in extra) {
+      throw new SsaOptionError(`ky.${fixed}`, `\`ky.${fixed}\` is set by the client; use the \`${fixed === 'fetch' ? 'fetch' : 'baseUrl'}\` option instead.`);
+    }
+  }
+  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+  return ky
+    .create({
+      prefixUrl: baseUrl,
+      fetch: send,
+      hooks: {
+        // ky retries thrown errors as if they were network errors; "no token available" is not one.
+        beforeRetry: [
+          ({ error }) => {
+            if (error instanceof SsaError) throw error;
+          },
+        ],
+      },
+    })
+    .extend(extra);
+}
+
+/** A fetch that attaches the provider's token where the policy allows, follows redirects itself and retries a 401 once. */
+function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    let request = new Request(input, init);
+    // Options a Request does not keep (an undici dispatcher...) are passed on to every hop.
+    const passOn = input instanceof Request ? init : undefined;
+    let retried401 = false;
+    for (let redirects = 0; ; ) {
+      const replay = request.body === null ? undefined : request.clone();
+      const token = policy.allows(request.url) ? await provider.getToken() : undefined;
+      const headers = new Headers(request.headers);
+      if (token !== undefined) headers.set('authorization', `Bearer ${token.accessToken}`);
+      const response = await baseFetch(new Request(request, { headers, redirect: 'manual' }), passOn);
+
+      if (response.status === 401 && token !== undefined && !retried401) {
+        retried401 = true;
+        provider.invalidate(token);
+        // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
+        if ((await provider.getToken()).accessToken !== token.accessToken) {
+          await response.body?.cancel();
+          request = replay ?? request;
+          continue;
+        }
+      }
+      const location = response.headers.get('location');
+      if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
+      if (request.redirect === 'error') throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
+      if (redirects++ >= MAX_REDIRECTS) return response;
+      await response.body?.cancel();
+      request = redirected(request, replay, response.status, new URL(location, request.url));
+    }
+  };
+}
+
+/** The next hop of a redirect, as fetch would build it, minus the previous origin's credentials when the origin changes. */
+function redirected(previous: Request, replay: Request | undefined, status: number, url: URL): Request {
+  const headers = new Headers(previous.headers);
+  if (url.origin !== new URL(previous.url).origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  const common = { headers, signal: previous.signal, redirect: previous.redirect };
+  const toGet = (status === 303 && previous.method !== 'HEAD') || ((status === 301 || status === 302) && previous.method === 'POST');
+  if (toGet || replay === undefined) {
+    if (toGet) for (const name of BODY_HEADERS) headers.delete(name);
+    return new Request(url, { ...common, method: toGet ? 'GET' : previous.method });
+  }
+  return new Request(url, { ...common, method: previous.method, body: replay.body, duplex: 'half' } as RequestInit);
+}

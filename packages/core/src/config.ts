@@ -1,0 +1,217 @@
+import type { KeyObject } from 'node:crypto';
+import { idProblem } from './assertion.js';
+import { looksLikeKeyId } from './assertion-diagnosis.js';
+import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
+import type { SsaConfigProblem } from './errors.js';
+import { closestName, describeType } from './options.js';
+import { loadPrivateKey, loadPrivateKeyFileSync } from './private-key.js';
+import { redactedObject } from './redacted.js';
+
+/**
+ * The APS base URL used when none is configured.
+ *
+ * @default 'https://developer.api.autodesk.com'
+ */
+export const DEFAULT_BASE_URL = 'https://developer.api.autodesk.com';
+
+/**
+ * A service account's complete configuration, as read by {@link configFromEnv}. Frozen.
+ * `clientSecret` and `privateKey` are readable by name but non-enumerable and shown as
+ * `[redacted]` by `JSON.stringify` and `util.inspect`: pass the object itself rather than a spread
+ * copy (`{ ...config }` leaves the secrets behind).
+ */
+export interface SsaConfig {
+  /** `APS_CLIENT_ID`: the APS app's client id. */
+  readonly clientId: string;
+  /** `APS_CLIENT_SECRET`: the APS app's client secret. Never log it. */
+  readonly clientSecret: string;
+  /** `APS_SA_ID`: the service account id. */
+  readonly serviceAccountId: string;
+  /** `APS_SA_KEY_ID`: the key id that Create Key returned. */
+  readonly keyId: string;
+  /** `APS_SA_PRIVATE_KEY` or `APS_SA_PRIVATE_KEY_FILE`, loaded. */
+  readonly privateKey: KeyObject;
+  /** `APS_SCOPES`, split on spaces and commas, without duplicates. */
+  readonly scopes: readonly string[];
+  /** `APS_BASE_URL` without a trailing slash, or {@link DEFAULT_BASE_URL}. */
+  readonly baseUrl: string;
+  /** Things that work but look wrong (a key id that is not a UUID, a misspelt `APS_*` name). */
+  readonly warnings: readonly SsaConfigProblem[];
+}
+
+/** The environment variables {@link configFromEnv} reads. */
+export const CONFIG_VARIABLES = [
+  'APS_CLIENT_ID',
+  'APS_CLIENT_SECRET',
+  'APS_SA_ID',
+  'APS_SA_KEY_ID',
+  'APS_SA_PRIVATE_KEY',
+  'APS_SA_PRIVATE_KEY_FILE',
+  'APS_SCOPES',
+  'APS_BASE_URL',
+] as const;
+
+// Set by Autodesk's samples or other APS tools; known, so never reported as a misspelling.
+const OTHER_APS_VARIABLES = ['APS_SA_EMAIL', 'APS_CALLBACK_URL', 'APS_BUCKET', 'APS_REGION'];
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Reads a service account's configuration from environment variables named as in Autodesk's own
+ * samples, so an existing `.env` works unchanged:
+ *
+ * | Variable | Value |
+ * |---|---|
+ * | `APS_CLIENT_ID`, `APS_CLIENT_SECRET` | the APS app's credentials |
+ * | `APS_SA_ID` | the service account id |
+ * | `APS_SA_KEY_ID` | the key id that Create Key returned |
+ * | `APS_SA_PRIVATE_KEY` | the private key: PEM (real or `\n`-escaped newlines), base64 PEM, JWK or a file path |
+ * | `APS_SA_PRIVATE_KEY_FILE` | or: the path of a file holding it (not both) |
+ * | `APS_SCOPES` | scopes separated by spaces or commas, e.g. `data:read data:write` |
+ * | `APS_BASE_URL` | optional, default {@link DEFAULT_BASE_URL}; `http:` only for loopback hosts |
+ *
+ * Every problem is reported at once, naming the variable; no secret value is ever echoed.
+ *
+ * @throws {SsaConfigError} listing every missing or malformed variable in `problems`.
+ *
+ * @example
+ * ```ts
+ * import { configFromEnv } from '@aps-ssa/core';
+ *
+ * const config = configFromEnv(); // reads process.env
+ * for (const warning of config.warnings) console.warn(`${warning.variable}: ${warning.message}`);
+ * console.log(config); // SsaConfig { clientId: '…', clientSecret: '[redacted]', … }
+ * ```
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
+  if (typeof env !== 'object' || env === null) {
+    throw new SsaOptionError('env', `configFromEnv() expects an environment object such as process.env, got ${describeType(env)}.`);
+  }
+  const problems: SsaConfigProblem[] = [];
+  const warnings: SsaConfigProblem[] = [];
+  const problem = (variable: string, message: string): void => void problems.push(Object.freeze({ variable, message }));
+  const read = (variable: string): string | undefined => {
+    const value = env[variable];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const requireId = (variable: string, what: string): string => {
+    const value = read(variable);
+    const why = value === undefined ? `is not set; set it to ${what}.` : idProblem(value);
+    if (why !== undefined) problem(variable, why.endsWith('.') ? why : `${why}.`);
+    return value ?? '';
+  };
+
+  const clientId = requireId('APS_CLIENT_ID', "the APS app's client id");
+  const clientSecret = requireId('APS_CLIENT_SECRET', "the APS app's client secret");
+  const serviceAccountId = requireId('APS_SA_ID', 'the service account id (e.g. 6BNJQT7RR7GTJ5QY)');
+  const keyId = requireId('APS_SA_KEY_ID', 'the key id that Create Key returned (a UUID)');
+  if (keyId !== '' && idProblem(keyId) === undefined && !looksLikeKeyId(keyId)) {
+    warnings.push({
+      variable: 'APS_SA_KEY_ID',
+      message:
+        'does not look like a key id (a UUID such as c546e44b-4b98-48cc-a4fa-7a3af5289af5); check that it is the key id, ' +
+        'not the service account id or the client id.',
+    });
+  }
+
+  const privateKey = readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem);
+
+  const scopes = [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
+  if (scopes.length === 0) {
+    problem('APS_SCOPES', 'is not set; list the scopes the token needs, separated by spaces or commas (e.g. "data:read data:write").');
+  }
+
+  const checked = checkBaseUrl(read('APS_BASE_URL') ?? DEFAULT_BASE_URL);
+  if ('problem' in checked) problem('APS_BASE_URL', checked.problem);
+
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('APS_') || (CONFIG_VARIABLES as readonly string[]).includes(name) || OTHER_APS_VARIABLES.includes(name)) {
+      continue;
+    }
+    const suggestion = closestName(name, CONFIG_VARIABLES);
+    if (suggestion !== undefined) {
+      warnings.push({ variable: name, message: `is not read by aps-ssa. Did you mean \`${suggestion}\`?` });
+    }
+  }
+
+  if (problems.length > 0 || privateKey === undefined || 'problem' in checked) throw new SsaConfigError(problems);
+  return redactedObject<SsaConfig>(
+    'SsaConfig',
+    {
+      clientId,
+      clientSecret,
+      serviceAccountId,
+      keyId,
+      privateKey,
+      scopes: Object.freeze(scopes),
+      baseUrl: checked.baseUrl,
+      warnings: Object.freeze(warnings.map((w) => Object.freeze(w))),
+    },
+    ['clientSecret', 'privateKey'],
+  );
+}
+
+/**
+ * Validates a base URL option and returns it without a trailing slash.
+ *
+ * @throws {SsaOptionError} naming `option` when it is not an absolute https URL (http: loopback only).
+ */
+export function normalizeBaseUrl(value: unknown, option = 'baseUrl'): string {
+  if (value === undefined) return DEFAULT_BASE_URL;
+  if (typeof value !== 'string') {
+    throw new SsaOptionError(option, `\`${option}\` must be a URL string such as "${DEFAULT_BASE_URL}", got ${describeType(value)}.`);
+  }
+  const checked = checkBaseUrl(value);
+  if ('problem' in checked) throw new SsaOptionError(option, `\`${option}\` ${checked.problem}`);
+  return checked.baseUrl;
+}
+
+function checkBaseUrl(value: string): { baseUrl: string } | { problem: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { problem: `must be an absolute URL such as "${DEFAULT_BASE_URL}".` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { problem: `must be an http(s) URL such as "${DEFAULT_BASE_URL}", not ${url.protocol}.` };
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname)) {
+    return {
+      problem:
+        'uses plain http: for a host that is not this machine; the client secret and assertion would cross the network ' +
+        'unencrypted. Use https:, or http: only for localhost / 127.0.0.1 / [::1] (e.g. the emulator).',
+    };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return { problem: 'must not contain credentials (user:password@); set APS_CLIENT_ID and APS_CLIENT_SECRET instead.' };
+  }
+  if (url.search !== '' || url.hash !== '') return { problem: 'must not have a query string or a #fragment.' };
+  return { baseUrl: url.href.replace(/\/+$/, '') };
+}
+
+function readPrivateKey(
+  inline: string | undefined,
+  file: string | undefined,
+  problem: (variable: string, message: string) => void,
+): KeyObject | undefined {
+  if (inline !== undefined && file !== undefined) {
+    problem('APS_SA_PRIVATE_KEY_FILE', 'is set together with APS_SA_PRIVATE_KEY; set only one of the two.');
+    return undefined;
+  }
+  if (inline === undefined && file === undefined) {
+    problem(
+      'APS_SA_PRIVATE_KEY',
+      'is not set; set it to the private key that Create Key returned (PEM, base64 PEM or JWK), or set ' +
+        'APS_SA_PRIVATE_KEY_FILE to the path of a file holding it.',
+    );
+    return undefined;
+  }
+  const variable = inline === undefined ? 'APS_SA_PRIVATE_KEY_FILE' : 'APS_SA_PRIVATE_KEY';
+  try {
+    return inline === undefined ? loadPrivateKeyFileSync(file ?? '') : loadPrivateKey(inline);
+  } catch (err) {
+    if (!(err instanceof SsaKeyError)) throw err;
+    problem(variable, `${err.message} (${err.code})`);
+    return undefined;
+  }
+}

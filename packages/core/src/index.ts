@@ -1,0 +1,92 @@
+export {
+  SsaError,
+  SsaOptionError,
+  SsaConfigError,
+  SsaKeyError,
+  SsaTokenEndpointError,
+  SsaAssertionInvalidError,
+  SsaTokenUnavailableError,
+  SsaClosedError,
+  SsaApiError,
+} from './errors.js';
+export type {
+  SsaErrorCode,
+  SsaConfigProblem,
+  SsaKeyErrorCode,
+  SsaTokenEndpointErrorCode,
+  SsaTokenEndpointErrorDetails,
+  AssertionIssue,
+  AssertionIssueCause,
+} from './errors.js';
+
+export { loadPrivateKey, loadPrivateKeyFile, MIN_RSA_MODULUS_LENGTH } from './private-key.js';
+export type { PrivateKeyInput } from './private-key.js';
+
+export { createAssertion, APS_TOKEN_AUDIENCE, ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './assertion.js';
+export type { AssertionOptions } from './assertion.js';
+
+export { diagnoseAssertion } from './assertion-diagnosis.js';
+export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion-diagnosis.js';
+
+export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
+export type { ExchangeOptions, ExchangeResult } from './token-endpoint.js';
+
+export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
+export type { SsaConfig } from './config.js';
+
+export { createAccessToken } from './access-token.js';
+export type { AccessToken, AccessTokenInit } from './access-token.js';
+
+export { createTokenProvider } from './token-provider.js';
+export type { TokenProvider, TokenProviderStats } from './token-provider.js';
+export {
+  REFRESH_AHEAD,
+  REFRESH_JITTER,
+  MIN_VALIDITY,
+  RETRY_MAX_ATTEMPTS,
+  RETRY_BASE_DELAY,
+  RETRY_MAX_DELAY,
+  RETRY_BUDGET,
+  FAILURE_COOL_DOWN,
+} from './provider-options.js';
+export type { TokenProviderOptions } from './provider-options.js';
+export type { RetryPolicy } from './backoff.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type {
+  TokenProviderEvent,
+  TokenProviderEventMap,
+  TokenProviderListener,
+  RefreshedEvent,
+  RefreshFailedEvent,
+  ServedStaleEvent,
+  InvalidatedEvent,
+} from './provider-events.js';
+export { ProviderRegistry, sharedTokenProvider, REGISTRY_MAX_PROVIDERS } from './provider-registry.js';
+export type { ProviderRegistryOptions } from './provider-registry.js';
+
+export { isStoredToken } from './token-store.js';
+export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './token-store.js';
+export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './memory-token-store.js';
+export type { MemoryTokenStoreOptions } from './memory-token-store.js';
+export { identityKey } from './identity-key.js';
+export type { TokenIdentity } from './identity-key.js';
+
+export { createApsClient, MAX_REDIRECTS } from './aps-client.js';
+export type { ApsClientOptions } from './aps-client.js';
+
+export { createAdminClient, ADMIN_SCOPES, ADMIN_TIMEOUT, SERVICE_ACCOUNTS_PATH } from './admin-client.js';
+export type { AdminClient } from './admin-client.js';
+export type {
+  AdminClientOptions,
+  CreateServiceAccountInput,
+  CreatedKey,
+  CreatedServiceAccount,
+  KeyStatus,
+  ServiceAccount,
+  ServiceAccountKey,
+  ServiceAccountStatus,
+} from './admin-types.js';
+export { parseApsTime } from './aps-time.js';
+
+export { rejectUnknownOptions, requireOptionsObject, describeType } from './options.js';

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { APS_ORIGIN, OriginPolicy } from './origin-policy.js';
+
+describe('OriginPolicy', () => {
+  const production = new OriginPolicy(APS_ORIGIN);
+  const emulator = new OriginPolicy('http://127.0.0.1:4567');
+
+  it.each([
+    'https://developer.api.autodesk.com/oss/v2/buckets',
+    'https://developer.api.autodesk.com:443/project/v1/hubs',
+    'https://DEVELOPER.api.autodesk.com/data/v1/projects',
+    'https://developer.api.autodesk.com/authentication/v2/tokens-are-not-the-endpoint',
+    'https://developer.api.autodesk.com/authentication/v2/service-accounts',
+  ])('allows %s', (url) => {
+    expect(production.allows(url)).toBe(true);
+  });
+
+  it.each([
+    ['a look-alike host', 'https://developer.api.autodesk.com.evil.com/oss/v2/buckets'],
+    ['a look-alike prefix', 'https://evil-developer.api.autodesk.com/'],
+    ['a sibling host', 'https://api.userprofile.autodesk.com/userinfo'],
+    ['a plain http downgrade', 'http://developer.api.autodesk.com/oss/v2/buckets'],
+    ['another port', 'https://developer.api.autodesk.com:8443/oss/v2/buckets'],
+    ['user info', 'https://user:pass@developer.api.autodesk.com/oss/v2/buckets'],
+    ['user info hiding the real host', 'https://developer.api.autodesk.com@evil.com/'],
+    ['the token endpoint', 'https://developer.api.autodesk.com/authentication/v2/token'],
+    ['the token endpoint with a trailing slash', 'https://developer.api.autodesk.com/authentication/v2/token/'],
+    ['the token endpoint with doubled slashes', 'https://developer.api.autodesk.com//authentication//v2/token'],
+    ['the token endpoint in another case', 'https://developer.api.autodesk.com/Authentication/V2/TOKEN'],
+    ['the token endpoint percent-encoded', 'https://developer.api.autodesk.com/authentication/v2/%74oken'],
+    ['the token endpoint behind dot segments', 'https://developer.api.autodesk.com/oss/../authentication/v2/token'],
+    ['the token endpoint with matrix parameters', 'https://developer.api.autodesk.com/authentication/v2/token;x=1'],
+    ['the token endpoint with a query', 'https://developer.api.autodesk.com/authentication/v2/token?grant_type=x'],
+    ['a malformed escape', 'https://developer.api.autodesk.com/%E0%A4%A'],
+    ['a relative URL', '/oss/v2/buckets'],
+    ['another scheme', 'ftp://developer.api.autodesk.com/'],
+  ])('refuses %s', (_why, url) => {
+    expect(production.allows(url)).toBe(false);
+  });
+
+  it('allows the configured origin, including plain http to loopback for the emulator, and production', () => {
+    expect(emulator.origins).toEqual(['http://127.0.0.1:4567', APS_ORIGIN]);
+    expect(emulator.allows('http://127.0.0.1:4567/userprofile/v1/users/@me')).toBe(true);
+    expect(emulator.allows('https://developer.api.autodesk.com/oss/v2/buckets')).toBe(true);
+    expect(emulator.allows('http://localhost:4567/userprofile/v1/users/@me')).toBe(false);
+    expect(emulator.allows('http://127.0.0.1:4568/')).toBe(false);
+    expect(emulator.allows('http://127.0.0.1:4567/authentication/v2/token')).toBe(false);
+  });
+
+  it('never allows plain http to a host that is not loopback, even if configured', () => {
+    const proxy = new OriginPolicy('http://aps-proxy.internal');
+    expect(proxy.allows('http://aps-proxy.internal/oss/v2/buckets')).toBe(false);
+  });
+
+  it('guards the token endpoint under a path prefix too', () => {
+    const proxied = new OriginPolicy('https://proxy.example.com/aps');
+    expect(proxied.allows('https://proxy.example.com/aps/oss/v2/buckets')).toBe(true);
+    expect(proxied.allows('https://proxy.example.com/aps/authentication/v2/token')).toBe(false);
+  });
+});

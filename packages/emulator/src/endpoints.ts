@@ -1,0 +1,32 @@
+/**
+ * The names under which requests are counted, logged, rate-limited and targeted by faults. `token` is a token
+ * request whose grant is missing or unknown; a fault aimed at `token` hits every token request. The SSA admin
+ * endpoints are named by their S1 `operationId`.
+ *
+ * @example
+ * ```ts
+ * emulator.faults.inject({ kind: 'server-error', endpoint: 'token:client_credentials' });
+ * emulator.counters()['userprofile'].unauthorized;
+ * emulator.counters()['create-service-account-key'].limit_exceeded;
+ * ```
+ */
+export const ENDPOINTS = [
+  'token',
+  'token:jwt-bearer',
+  'token:client_credentials',
+  'keys',
+  'introspect',
+  'revoke',
+  'userprofile',
+  'create-service-account',
+  'get-all-service-accounts',
+  'get-service-account',
+  'enable-disable-service-account',
+  'delete-service-account',
+  'create-service-account-key',
+  'get-all-service-account-keys',
+  'enable-disable-service-account-key',
+  'delete-service-account-key',
+] as const;
+
+export type EndpointName = (typeof ENDPOINTS)[number];

@@ -1,0 +1,48 @@
+import type { EmulatorClock } from './clock.js';
+
+const WINDOW_MS = 60_000;
+
+export interface RateDecision {
+  readonly allowed: boolean;
+  /** `ratelimit-value`. */
+  readonly limit: number;
+  /** `ratelimit-remaining`. */
+  readonly remaining: number;
+  /** Seconds until the window resets, for `Retry-After` (only when refused). */
+  readonly retryAfter: number;
+}
+
+interface Window {
+  start: number;
+  used: number;
+}
+
+/**
+ * Fixed 60-second windows per key (client id + endpoint) on the emulator's clock. APS documents quotas per
+ * minute (reference §5) but not the window algorithm [U]; a fixed window opened by the first request is the
+ * simplest model whose `Retry-After` is exact.
+ */
+export class RateLimiter {
+  readonly #windows = new Map<string, Window>();
+  readonly #clock: EmulatorClock;
+
+  constructor(clock: EmulatorClock) {
+    this.#clock = clock;
+  }
+
+  take(key: string, limit: number): RateDecision {
+    const now = this.#clock.now();
+    let window = this.#windows.get(key);
+    // A clock moved backwards (setOffset) also opens a new window.
+    if (!window || now >= window.start + WINDOW_MS || now < window.start) {
+      window = { start: now, used: 0 };
+      this.#windows.set(key, window);
+    }
+    if (window.used >= limit) {
+      const retryAfter = Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
+      return { allowed: false, limit, remaining: 0, retryAfter };
+    }
+    window.used++;
+    return { allowed: true, limit, remaining: limit - window.used, retryAfter: 0 };
+  }
+}

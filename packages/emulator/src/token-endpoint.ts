@@ -1,0 +1,109 @@
+import { judgeAssertion } from './assertion-judge.js';
+import { authenticateClient } from './client-auth.js';
+import type { EndpointName } from './endpoints.js';
+import { answerWithFault } from './fault-response.js';
+import { readForm } from './form-body.js';
+import { NO_STORE_HEADERS, sendOAuthError } from './oauth-response.js';
+import { CLIENT_CREDENTIALS_RATE_LIMIT, takeRateLimit } from './rate-limit.js';
+import type { RequestContext } from './request-context.js';
+import type { Router } from './router.js';
+import type { EmulatorRuntime } from './runtime.js';
+import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from './scopes.js';
+
+export const TOKEN_PATH = '/authentication/v2/token';
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+// A Map, not an object: `grant_type=constructor` must not find Object.prototype members.
+const GRANT_ENDPOINTS: ReadonlyMap<string, EndpointName> = new Map([
+  [JWT_BEARER_GRANT, 'token:jwt-bearer'],
+  ['client_credentials', 'token:client_credentials'],
+]);
+
+/** The exact texts of reference §2 (S3, D-tok). */
+const INVALID_GRANT_TYPE = "The token request must specify a valid 'grant_type'.";
+const MISSING_ASSERTION = "The request is missing a required parameter 'assertion'.";
+const INVALID_ASSERTION = "The 'assertion' is invalid.";
+const ACCOUNT_NOT_ENABLED = 'The service account is not currently in an enabled state.';
+
+async function issue(
+  ctx: RequestContext,
+  runtime: EmulatorRuntime,
+  input: { clientId: string; scopes: readonly string[]; serviceAccountId?: string },
+): Promise<void> {
+  const lifetime = runtime.settings.tokenLifetime;
+  const { accessToken, claims } = await runtime.tokens.issue({ ...input, lifetimeSeconds: lifetime });
+  ctx.draft.issued = {
+    jti: claims.jti,
+    ...(input.serviceAccountId === undefined ? {} : { serviceAccountId: input.serviceAccountId }),
+    scopes: claims.scope,
+    expiresAt: new Date(claims.exp * 1000).toISOString(),
+  };
+  ctx.sendJson(200, { access_token: accessToken, token_type: 'Bearer', expires_in: lifetime }, { headers: NO_STORE_HEADERS });
+}
+
+async function jwtBearer(ctx: RequestContext, runtime: EmulatorRuntime, form: URLSearchParams, clientId: string): Promise<void> {
+  const assertion = form.get('assertion');
+  if (!assertion) return sendOAuthError(ctx, 400, 'invalid_request', MISSING_ASSERTION);
+  const judgement = await judgeAssertion({
+    assertion,
+    clientId,
+    requestedScope: form.get('scope') ?? undefined,
+    state: runtime.state,
+    clock: runtime.clock,
+  });
+  if (judgement.decoded) ctx.draft.assertion = judgement.decoded;
+  ctx.draft.rules = judgement.verdicts;
+  if (!judgement.grant) {
+    ctx.draft.failedRule = judgement.failed!;
+    // Every assertion failure gets the same answer except a non-enabled account (reference §4, S3).
+    return sendOAuthError(ctx, 400, 'invalid_grant', judgement.failed === 'account state' ? ACCOUNT_NOT_ENABLED : INVALID_ASSERTION);
+  }
+  const { serviceAccountId, kid, scopes } = judgement.grant;
+  runtime.state.markUsed(serviceAccountId, kid);
+  await issue(ctx, runtime, { clientId, scopes, serviceAccountId });
+}
+
+/** The 2-legged grant. Its error texts are not documented [U]; the codes follow RFC 6749 §5.2. */
+async function clientCredentials(ctx: RequestContext, runtime: EmulatorRuntime, form: URLSearchParams, clientId: string): Promise<void> {
+  const scope = form.get('scope');
+  if (!scope) return sendOAuthError(ctx, 400, 'invalid_request', "The request is missing a required parameter 'scope'.");
+  const scopes = splitScope(scope);
+  if (scopes.length > MAX_SCOPES || scope.length > MAX_SCOPE_CHARS) {
+    return sendOAuthError(ctx, 400, 'invalid_scope', `The scope may list at most ${MAX_SCOPES} scopes and ${MAX_SCOPE_CHARS} characters.`);
+  }
+  if (scopes.length === 0 || !scopes.every(isKnownScope)) {
+    return sendOAuthError(ctx, 400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+  }
+  await issue(ctx, runtime, { clientId, scopes: [...new Set(scopes)] });
+}
+
+async function handleToken(ctx: RequestContext, runtime: EmulatorRuntime): Promise<void> {
+  ctx.endpoint = 'token';
+  const form = await readForm(ctx);
+  if (!form) return;
+  const grant = form.get('grant_type') ?? undefined;
+  if (grant !== undefined) ctx.draft.grant = grant;
+  const endpoint = grant === undefined ? undefined : GRANT_ENDPOINTS.get(grant);
+  if (endpoint) ctx.endpoint = endpoint;
+  if (answerWithFault(ctx, runtime)) return;
+
+  const auth = authenticateClient(ctx.header('authorization'), form, runtime.state);
+  const presentedId = auth.ok ? auth.app.clientId : auth.clientId;
+  if (presentedId !== undefined) ctx.draft.clientId = presentedId;
+  // A body/header conflict is a malformed request, reported before the grant (D-tok).
+  if (!auth.ok && auth.status === 400) return sendOAuthError(ctx, auth.status, auth.error, auth.description);
+  if (!endpoint) return sendOAuthError(ctx, 400, 'invalid_request', INVALID_GRANT_TYPE);
+  if (!auth.ok) return sendOAuthError(ctx, auth.status, auth.error, auth.description);
+
+  const clientId = auth.app.clientId;
+  if (endpoint === 'token:jwt-bearer') {
+    if (!takeRateLimit(ctx, runtime, clientId, endpoint, runtime.settings.rateLimit)) return;
+    return jwtBearer(ctx, runtime, form, clientId);
+  }
+  if (!takeRateLimit(ctx, runtime, clientId, endpoint, CLIENT_CREDENTIALS_RATE_LIMIT)) return;
+  return clientCredentials(ctx, runtime, form, clientId);
+}
+
+export function registerTokenRoutes(router: Router, runtime: EmulatorRuntime): void {
+  router.add('POST', TOKEN_PATH, (ctx) => handleToken(ctx, runtime));
+}

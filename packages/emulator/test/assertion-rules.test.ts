@@ -1,0 +1,258 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ASSERTION_RULES, startEmulator, type AssertionRule, type Emulator } from '../src/index.js';
+import {
+  APS_AUDIENCE,
+  claimsFor,
+  exchange,
+  INVALID_ASSERTION,
+  logEntryOf,
+  nowSeconds,
+  seedAssertion,
+  signAssertion,
+} from './support.js';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, rateLimit: 0 });
+});
+afterAll(() => emulator.close());
+afterEach(() => {
+  emulator.state.setKeyStatus(emulator.seed.keyId, 'ENABLED');
+  emulator.state.setServiceAccountStatus(emulator.seed.serviceAccountId, 'ENABLED');
+});
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Exchanges and checks APS's single answer, then returns the log entry. */
+async function expectRefused(assertion: string, failedRule: AssertionRule, extra: Record<string, string> = {}) {
+  const response = await exchange(emulator, assertion, extra);
+  expect(response.status).toBe(400);
+  expect(await response.json()).toEqual(INVALID_ASSERTION);
+  const entry = logEntryOf(emulator, response);
+  expect(entry.outcome).toBe('invalid_grant');
+  expect(entry.failedRule).toBe(failedRule);
+  const index = ASSERTION_RULES.indexOf(failedRule);
+  expect(entry.rules?.map((r) => r.rule)).toEqual([...ASSERTION_RULES]);
+  const failed = entry.rules![index]!;
+  expect(failed.ok).toBe(false);
+  expect(failed.fix).toEqual(expect.any(String));
+  expect(entry.rules!.slice(index + 1).every((r) => r.ok === null)).toBe(true);
+  expect(entry.rules!.slice(0, index).every((r) => r.ok !== false)).toBe(true);
+  return { entry, failed };
+}
+
+describe('a correct assertion', () => {
+  it('is accepted, and every rule is recorded as passed', async () => {
+    const response = await exchange(emulator, await seedAssertion(emulator));
+    expect(response.status).toBe(200);
+    const entry = logEntryOf(emulator, response);
+    expect(entry.rules?.every((r) => r.ok === true)).toBe(true);
+    expect(entry.failedRule).toBeUndefined();
+    expect(entry.assertion?.header).toEqual({ alg: 'RS256', kid: emulator.seed.keyId });
+    expect(entry.issued).toMatchObject({ serviceAccountId: emulator.seed.serviceAccountId, scopes: [...emulator.seed.scopes] });
+    expect(entry.issued?.jti).toMatch(/^SA-/);
+  });
+
+  it('accepts the extra claims some SDKs add (iat, nbf, jti, typ)', async () => {
+    const now = nowSeconds(emulator);
+    const assertion = await signAssertion(
+      { ...claimsFor(emulator.seed, now), iat: now, nbf: now, jti: 'abc' },
+      { kid: emulator.seed.keyId, privateKey: emulator.seed.privateKey, header: { typ: 'JWT' } },
+    );
+    expect((await exchange(emulator, assertion)).status).toBe(200);
+  });
+
+  it('accepts a PKCS#8-signed assertion (same key, other encoding)', async () => {
+    const pkcs8 = createPrivateKey(emulator.seed.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString();
+    const assertion = await signAssertion(claimsFor(emulator.seed, nowSeconds(emulator)), { kid: emulator.seed.keyId, privateKey: pkcs8 });
+    expect((await exchange(emulator, assertion)).status).toBe(200);
+  });
+
+  it('narrows the token to a requested subset of its scope', async () => {
+    const response = await exchange(emulator, await seedAssertion(emulator), { scope: 'data:read' });
+    expect(response.status).toBe(200);
+    expect(logEntryOf(emulator, response).issued?.scopes).toEqual(['data:read']);
+  });
+
+  it('never logs the raw assertion or its signature', async () => {
+    const assertion = await seedAssertion(emulator);
+    await exchange(emulator, assertion);
+    const log = JSON.stringify(emulator.requests());
+    expect(log).not.toContain(assertion.split('.')[2]);
+    expect(log).not.toContain(assertion.split('.')[1]);
+  });
+});
+
+describe('signature/alg', () => {
+  it('refuses alg none', async () => {
+    const claims = claimsFor(emulator.seed, nowSeconds(emulator));
+    const { failed } = await expectRefused(`${b64({ alg: 'none', kid: emulator.seed.keyId })}.${b64(claims)}.`, 'signature/alg');
+    expect(failed.detail).toContain('"none"');
+  });
+
+  it('refuses HS256 signed with the client secret', async () => {
+    const assertion = await new SignJWT(claimsFor(emulator.seed, nowSeconds(emulator)))
+      .setProtectedHeader({ alg: 'HS256', kid: emulator.seed.keyId })
+      .sign(new TextEncoder().encode(emulator.seed.clientSecret));
+    await expectRefused(assertion, 'signature/alg');
+  });
+
+  it('refuses a tampered payload', async () => {
+    const [header, , signature] = (await seedAssertion(emulator)).split('.');
+    const forged = { ...claimsFor(emulator.seed, nowSeconds(emulator)), scope: ['data:write'] };
+    const { failed } = await expectRefused(`${header}.${b64(forged)}.${signature}`, 'signature/alg');
+    expect(failed.detail).toContain('does not verify');
+  });
+
+  it('refuses a signature by another key under the right kid', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const assertion = await signAssertion(claimsFor(emulator.seed, nowSeconds(emulator)), { kid: emulator.seed.keyId, privateKey });
+    await expectRefused(assertion, 'signature/alg');
+  });
+
+  it.each([
+    ['not a JWT', 'not-a-jwt'],
+    ['two parts', 'abc.def'],
+    ['non-JSON header', 'abc.def.ghi'],
+    ['an array payload', `${b64({ alg: 'RS256' })}.${b64([1])}.sig`],
+    ['a JWE-like five parts', 'a.b.c.d.e'],
+  ])('refuses a malformed JWT: %s', async (_name, assertion) => {
+    await expectRefused(assertion, 'signature/alg');
+  });
+});
+
+describe('kid', () => {
+  it('refuses an unknown kid (signature not verifiable)', async () => {
+    const assertion = await signAssertion(claimsFor(emulator.seed, nowSeconds(emulator)), {
+      kid: '00000000-0000-4000-8000-000000000000',
+      privateKey: emulator.seed.privateKey,
+    });
+    const { entry } = await expectRefused(assertion, 'kid');
+    expect(entry.rules![0]).toMatchObject({ rule: 'signature/alg', ok: null });
+  });
+
+  it('refuses a missing kid', async () => {
+    const claims = claimsFor(emulator.seed, nowSeconds(emulator));
+    const assertion = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(createPrivateKey(emulator.seed.privateKey));
+    await expectRefused(assertion, 'kid');
+  });
+
+  it('refuses the key of another service account of the same client', async () => {
+    const other = emulator.state.createServiceAccount({ clientId: emulator.seed.clientId, name: 'other-account' });
+    const key = await emulator.state.createKey(other.serviceAccountId);
+    const assertion = await signAssertion(claimsFor(emulator.seed, nowSeconds(emulator)), { kid: key.kid, privateKey: key.privateKey });
+    const { failed } = await expectRefused(assertion, 'kid');
+    expect(failed.detail).toBe(`Key ${key.kid} belongs to service account ${other.serviceAccountId}, not to sub ${emulator.seed.serviceAccountId}.`);
+    emulator.state.deleteServiceAccount(other.serviceAccountId);
+  });
+
+  it('refuses a deleted key', async () => {
+    const key = await emulator.state.createKey(emulator.seed.serviceAccountId);
+    emulator.state.deleteKey(key.kid);
+    const assertion = await signAssertion(claimsFor(emulator.seed, nowSeconds(emulator)), { kid: key.kid, privateKey: key.privateKey });
+    await expectRefused(assertion, 'kid');
+  });
+});
+
+describe('claims', () => {
+  it.each([
+    ['iss', 'iss'],
+    ['sub', 'sub'],
+    ['aud', 'aud'],
+    ['exp', 'exp'],
+    ['scope', 'scope'],
+  ] as const)('refuses a missing %s', async (claim, rule) => {
+    await expectRefused(await seedAssertion(emulator, { [claim]: undefined }), rule);
+  });
+
+  it('refuses iss of another client', async () => {
+    const { failed } = await expectRefused(await seedAssertion(emulator, { iss: 'AnotherClientIdAnotherClientId12' }), 'iss');
+    expect(failed.detail).toContain(emulator.seed.clientId);
+  });
+
+  it('refuses a service account of another client', async () => {
+    const otherApp = emulator.state.createApp({ name: 'other-app' });
+    const otherAccount = emulator.state.createServiceAccount({ clientId: otherApp.clientId, name: 'foreign-account' });
+    const key = await emulator.state.createKey(otherAccount.serviceAccountId);
+    const claims = { ...claimsFor(emulator.seed, nowSeconds(emulator)), sub: otherAccount.serviceAccountId };
+    const assertion = await signAssertion(claims, { kid: key.kid, privateKey: key.privateKey });
+    await expectRefused(assertion, 'sub');
+    emulator.state.deleteServiceAccount(otherAccount.serviceAccountId);
+  });
+
+  it.each([
+    ['the emulator URL', () => `${emulator.url}/authentication/v2/token`],
+    ['the API host', () => 'https://developer.api.autodesk.com'],
+    ['an array', () => [APS_AUDIENCE]],
+    ['a trailing slash', () => `${APS_AUDIENCE}/`],
+  ])('refuses aud as %s', async (_name, aud) => {
+    await expectRefused(await seedAssertion(emulator, { aud: aud() }), 'aud');
+  });
+
+  it('refuses exp past, more than 300 s ahead, or not a number', async () => {
+    const now = nowSeconds(emulator);
+    await expectRefused(await seedAssertion(emulator, { exp: now - 60 }), 'exp');
+    const { failed } = await expectRefused(await seedAssertion(emulator, { exp: now + 3600 }), 'exp');
+    expect(failed.detail).toContain('at most 300 s');
+    await expectRefused(await seedAssertion(emulator, { exp: now + 310 }), 'exp');
+    await expectRefused(await seedAssertion(emulator, { exp: String(now + 100) }), 'exp');
+  });
+
+  it('accepts exp exactly 300 s ahead', async () => {
+    expect((await exchange(emulator, await seedAssertion(emulator, { exp: nowSeconds(emulator) + 300 }))).status).toBe(200);
+  });
+
+  it('refuses nbf or iat in the future', async () => {
+    const now = nowSeconds(emulator);
+    await expectRefused(await seedAssertion(emulator, { nbf: now + 120 }), 'iat/nbf');
+    await expectRefused(await seedAssertion(emulator, { iat: now + 120 }), 'iat/nbf');
+    await expectRefused(await seedAssertion(emulator, { iat: 'yesterday' }), 'iat/nbf');
+  });
+
+  it.each([
+    ['a space-separated string', 'data:read user-profile:read'],
+    ['an empty array', []],
+    ['an array with a number', ['data:read', 1]],
+    ['an unknown scope', ['data:read', 'data:everything']],
+  ])('refuses scope as %s', async (_name, scope) => {
+    await expectRefused(await seedAssertion(emulator, { scope }), 'scope');
+  });
+
+  it('refuses a requested form scope outside the assertion scope, or empty', async () => {
+    const assertion = await seedAssertion(emulator, { scope: ['data:read'] });
+    const { failed } = await expectRefused(assertion, 'requested scope', { scope: 'data:read data:write' });
+    expect(failed.detail).toContain('data:write');
+    await expectRefused(await seedAssertion(emulator), 'requested scope', { scope: ' ' });
+  });
+});
+
+describe('key and account states', () => {
+  it('refuses a disabled key', async () => {
+    emulator.state.setKeyStatus(emulator.seed.keyId, 'DISABLED');
+    await expectRefused(await seedAssertion(emulator), 'key state');
+  });
+
+  it.each(['DISABLED', 'DEACTIVATED'] as const)('answers a %s account with its own message', async (status) => {
+    emulator.state.setServiceAccountStatus(emulator.seed.serviceAccountId, status);
+    const response = await exchange(emulator, await seedAssertion(emulator));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'The service account is not currently in an enabled state.' });
+    expect(logEntryOf(emulator, response).failedRule).toBe('account state');
+  });
+
+  it('still answers "assertion is invalid" when a disabled account also has a bad assertion', async () => {
+    emulator.state.setServiceAccountStatus(emulator.seed.serviceAccountId, 'DISABLED');
+    await expectRefused(await seedAssertion(emulator, { aud: 'https://example.com' }), 'aud');
+  });
+});
+
+describe("the docs' example assertion (reference §9)", () => {
+  it('is refused with invalid_grant, not 500', async () => {
+    const example =
+      'eyJraWQiOiI1ZGU5OTNmNC02MmIwLTQ5NWEtYTQzYS1iOTg5NmQ2ZTk1ODIiLCJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJKbE85VEExempmSlFPR1hwSm1xOUpISlNJMEQ0VWtRNCIsInN1YiI6Ilo3NTJDVDVNS1cyUzlON0UiLCJhdWQiOiJodHRwczovL2RldmVsb3Blci5hcGkuYXV0b2Rlc2suY29tL2F1dGhlbnRpY2F0aW9uL3YyL3Rva2VuIiwiZXhwIjoxNzEwOTA3MTAwLCJzY29wZSI6WyJ1c2VyOnJlYWQiLCJkYXRhOnJlYWQiXX0.p9RNN28G38VCczbO6JgkTRfcb079_xDcDm2i4-HUqUdSZKre6jllx1IWhmwG0cm79EhC3OjJ0_zoPfKj2sP4lrPm27iXzd6x_SfD4LKS4zAJI2IERXjU05T9zWU4bfZWk0EinBysV0stvvEtZIBHczD_uAXCB5YLvyBX-O_kXqqkigNQupG9RsmE4GOjhG7pGLL_tdDYXkN46JAw-vMyXlhsdOntuZCjDOpcD4hsIueKwaqm6aLBKUTE1Htwpk0MUYmvl7AF03XDgWjhwRnJVOk_MkdF44bjSCAmsQ5uTYbWipUJjDqUy38b4xiRRRB0_qsg_kZ-DBOAFzUtYN6ilA';
+    const { entry } = await expectRefused(example, 'kid');
+    expect(entry.assertion?.claims).toMatchObject({ sub: 'Z752CT5MKW2S9N7E', scope: ['user:read', 'data:read'] });
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../src/index.js';
+import { basic, clientCredentials, exchange, JWT_BEARER, postForm, seedAssertion } from './support.js';
+
+describe('rate limits (10/min per client for the exchange by default)', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(() => emulator.close());
+
+  it('sends ratelimit headers, then 429 with Retry-After and the APS quota body, until the window passes', async () => {
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await exchange(emulator, await seedAssertion(emulator));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-value')).toBe('10');
+      remaining.push(response.headers.get('ratelimit-remaining'));
+    }
+    expect(remaining).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1', '0']);
+
+    const limited = await exchange(emulator, await seedAssertion(emulator));
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual({ developerMessage: 'Quota limit exceeded.' });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    expect(limited.headers.get('ratelimit-remaining')).toBe('0');
+    expect(emulator.counters()['token:jwt-bearer']).toMatchObject({ ok: 10, rate_limited: 1 });
+    expect(emulator.counters().exchanges).toBe(11);
+
+    // client_credentials has its own budget of 500.
+    const twoLegged = await clientCredentials(emulator, 'data:read');
+    expect(twoLegged.status).toBe(200);
+    expect(twoLegged.headers.get('ratelimit-value')).toBe('500');
+    expect(twoLegged.headers.get('ratelimit-remaining')).toBe('499');
+
+    // Another client has its own budget: it gets past the limiter (to a refused assertion).
+    const other = emulator.state.createApp({ name: 'other-app' });
+    const otherResponse = await postForm(
+      emulator.url,
+      { grant_type: JWT_BEARER, assertion: 'x.y.z' },
+      { authorization: basic(other.clientId, other.clientSecret) },
+    );
+    expect(otherResponse.status).toBe(400);
+    expect(otherResponse.headers.get('ratelimit-remaining')).toBe('9');
+
+    emulator.clock.setOffset(61_000);
+    const again = await exchange(emulator, await seedAssertion(emulator));
+    expect(again.status).toBe(200);
+    expect(again.headers.get('ratelimit-remaining')).toBe('9');
+  });
+});
+
+describe('rate limit options', () => {
+  it('follows rateLimit, and setRateLimit(0) turns limits off', async () => {
+    const emulator = await startEmulator({ port: 0, rateLimit: 1 });
+    try {
+      expect((await exchange(emulator, await seedAssertion(emulator))).headers.get('ratelimit-value')).toBe('1');
+      expect((await exchange(emulator, await seedAssertion(emulator))).status).toBe(429);
+      emulator.setRateLimit(0);
+      const response = await exchange(emulator, await seedAssertion(emulator));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('ratelimit-value')).toBeNull();
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * What the Redis token store reports through `onEvent`. No event carries a token, a secret or an
+ * entry's content; `key` is the (hashed) identity key the provider passed.
+ *
+ * - `redis-unavailable`: Redis could not be reached or did not answer in time. Until it is back,
+ *   this instance keeps tokens in its own memory and exchanges on its own (`reason` says why).
+ * - `redis-available`: Redis answers again; the instance shares tokens with the fleet again.
+ * - `entry-rejected`: a stored entry did not decrypt or did not hold a token (tampered with,
+ *   written with another secret or by an incompatible version). It is treated as missing.
+ * - `lock-acquired`: this instance holds the lock of `key` with fencing token `fence` and is about
+ *   to exchange; every other instance waits for its token.
+ * - `write-rejected`: this instance's lock had expired and a newer holder already wrote a token;
+ *   the newer one is kept and returned.
+ * - `wait-timeout`: the lock holder did not deliver within `waitTimeout`; this instance exchanged
+ *   on its own.
+ *
+ * @example
+ * ```ts
+ * createRedisTokenStore({
+ *   redis,
+ *   onEvent: (event) => {
+ *     if (event.type === 'redis-unavailable') logger.warn(`Token sharing paused: ${event.reason}`);
+ *   },
+ * });
+ * ```
+ */
+export type RedisTokenStoreEvent =
+  | { readonly type: 'redis-unavailable'; readonly reason: string }
+  | { readonly type: 'redis-available' }
+  | { readonly type: 'entry-rejected'; readonly key: string; readonly reason: 'undecryptable' | 'malformed' }
+  | { readonly type: 'lock-acquired'; readonly key: string; readonly fence: number }
+  | { readonly type: 'write-rejected'; readonly key: string; readonly fence: number }
+  | { readonly type: 'wait-timeout'; readonly key: string; readonly waited: number };

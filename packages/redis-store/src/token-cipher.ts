@@ -1,0 +1,56 @@
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, type KeyObject, randomBytes } from 'node:crypto';
+
+const ALGORITHM = 'aes-256-gcm';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const ENVELOPE_VERSION = 'v1';
+// Fixed, public HKDF inputs: they separate this use of the client secret from every other one.
+const HKDF_SALT = 'aps-ssa/redis-store';
+const HKDF_INFO = 'token entry encryption, AES-256-GCM, v1';
+
+/** Bytes in an AES-256 key. */
+export const ENCRYPTION_KEY_BYTES = 32;
+
+/**
+ * Seals and opens token entries with AES-256-GCM. The additional authenticated data is the Redis key
+ * name, so an entry copied under another key does not open.
+ */
+export interface TokenCipher {
+  seal(plaintext: string, boundTo: string): string;
+  /** The plaintext, or `undefined` when the entry is malformed, tampered with, moved or sealed under another key. */
+  open(envelope: string, boundTo: string): string | undefined;
+}
+
+/** Derives the entry key from a client secret with HKDF-SHA256. */
+export function deriveEncryptionKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, ENCRYPTION_KEY_BYTES)));
+}
+
+/** `key` must be a 32-byte secret key (checked by the options). */
+export function createTokenCipher(key: KeyObject): TokenCipher {
+  return {
+    seal(plaintext, boundTo) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(Buffer.from(boundTo, 'utf8'));
+      const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return `${ENVELOPE_VERSION}.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
+    },
+    open(envelope, boundTo) {
+      const [version, ivText, sealedText, extra] = envelope.split('.');
+      if (version !== ENVELOPE_VERSION || ivText === undefined || sealedText === undefined || extra !== undefined) return undefined;
+      const iv = Buffer.from(ivText, 'base64url');
+      const sealed = Buffer.from(sealedText, 'base64url');
+      if (iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return undefined;
+      try {
+        const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAAD(Buffer.from(boundTo, 'utf8'));
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+        return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        // GCM's tag check failed: tampered, truncated, or another key. The caller reports it; no detail helps an attacker.
+        return undefined;
+      }
+    },
+  };
+}
