@@ -1,5 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { SsaOptionError } from '@aps-ssa/core';
+import { describeType, rejectUnknownOptions, requireOptionsObject, SsaOptionError } from '@aps-ssa/core';
 import type { RedisClient } from './redis-client.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
 import { deriveEncryptionKey, ENCRYPTION_KEY_BYTES } from './token-cipher.js';
@@ -120,10 +120,8 @@ const KNOWN_OPTIONS = [
 ] as const;
 
 export function normalizeOptions(options: RedisTokenStoreOptions): RedisTokenStoreSettings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new SsaOptionError('options', `${WHERE} expects an options object such as { redis }, got ${describeType(options)}.`);
-  }
-  rejectUnknownOptions(options);
+  requireOptionsObject(options as unknown, WHERE);
+  rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
   const { redis, prefix = DEFAULT_PREFIX, onEvent } = options;
   if (!isRedisClient(redis)) {
     throw new SsaOptionError(
@@ -212,46 +210,4 @@ function isRedisClient(value: unknown): value is RedisClient {
     typeof client.hmget === 'function' &&
     typeof client.duplicate === 'function'
   );
-}
-
-function rejectUnknownOptions(options: object): void {
-  for (const key of Object.keys(options)) {
-    if ((KNOWN_OPTIONS as readonly string[]).includes(key)) continue;
-    const suggestion = closestOption(key);
-    const hint = suggestion === undefined ? ` Known options: ${KNOWN_OPTIONS.map((k) => `\`${k}\``).join(', ')}.` : ` Did you mean \`${suggestion}\`?`;
-    throw new SsaOptionError(key, `Unknown option \`${key}\` passed to ${WHERE}.${hint}`);
-  }
-}
-
-function closestOption(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of KNOWN_OPTIONS) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -65,8 +65,8 @@ describe('createRedisTokenStore options', () => {
   };
 
   it('rejects a missing or foreign client', () => {
-    rejects(undefined, 'options', 'createRedisTokenStore() expects an options object such as { redis }, got a undefined.');
-    rejects({ secret: SECRET }, 'redis', '`redis` must be an ioredis client (`new Redis(...)` or `new Cluster(...)`), got a undefined.');
+    rejects(undefined, 'options', 'createRedisTokenStore() expects an options object, got undefined.');
+    rejects({ secret: SECRET }, 'redis', '`redis` must be an ioredis client (`new Redis(...)` or `new Cluster(...)`), got undefined.');
     rejects({ redis: 'redis://localhost', secret: SECRET }, 'redis', /got a string\.$/);
   });
 
