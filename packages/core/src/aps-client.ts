@@ -54,6 +54,16 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
 
 /**
+ * The APS client: a ky instance bound to the APS base URL that sends the service account's token.
+ *
+ * @example
+ * ```ts
+ * const profile = await (aps as ApsClient).get('userprofile/v1/users/@me').json();
+ * ```
+ */
+export type ApsClient = KyInstance;
+
+/**
  * A ky instance bound to the APS base URL that authenticates each request with the provider's
  * token, where it belongs:
  * - the token goes only to the base URL's origin and `https://developer.api.autodesk.com`, over
@@ -77,7 +87,7 @@ const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'con
  * const hubs = await aps.get('project/v1/hubs').json();
  * ```
  */
-export function createApsClient(options: ApsClientOptions = {}): KyInstance {
+export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'ky'], WHERE);
   const provider = options.provider ?? sharedTokenProvider();

@@ -268,10 +268,13 @@ export class SsaAssertionInvalidError extends SsaTokenEndpointError {
 export class SsaTokenUnavailableError extends SsaError {
   /** Whether a later attempt may succeed (false for invalid credentials, key or assertion). */
   readonly retryable: boolean;
+  /** Seconds until the provider allows its next exchange (a `Retry-After` for HTTP answers), when known. */
+  readonly retryAfter?: number;
 
-  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; retryAfter?: number }) {
     super('ERR_SSA_TOKEN_UNAVAILABLE', message, options);
     this.retryable = retryable;
+    if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 }
 

@@ -73,7 +73,11 @@ export { identityKey } from './identity-key.js';
 export type { TokenIdentity } from './identity-key.js';
 
 export { createApsClient, MAX_REDIRECTS } from './aps-client.js';
-export type { ApsClientOptions } from './aps-client.js';
+export type { ApsClient, ApsClientOptions } from './aps-client.js';
+export { providerSource, PROVIDER_SOURCE_OPTIONS } from './provider-source.js';
+export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-response.js';
+export type { TokenFailureResponse } from './token-failure-response.js';
+export type { ProviderSourceOptions } from './provider-source.js';
 
 export { createAdminClient, ADMIN_SCOPES, ADMIN_TIMEOUT, SERVICE_ACCOUNTS_PATH } from './admin-client.js';
 export type { AdminClient } from './admin-client.js';

@@ -421,7 +421,7 @@ class CachingTokenProvider implements TokenProvider {
     return new SsaTokenUnavailableError(
       `No valid APS access token for service account ${serviceAccountId} (client ${clientId}): ${failure.error.message} ${next}${skew}`,
       failure.retryable,
-      { cause: failure.error },
+      { cause: failure.error, retryAfter: seconds },
     );
   }
 }

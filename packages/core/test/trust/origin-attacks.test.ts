@@ -1,0 +1,275 @@
+// Trust: the APS client's allow-list under attack. Real loopback receivers stand for APS and for the
+// attacker (another address, another port, another host name); the token must reach APS only, and
+// never its token endpoint, whatever redirects, inputs, look-alike hosts or path tricks are tried.
+import fc from 'fast-check';
+import type { KyInstance } from 'ky';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '@aps-ssa/emulator';
+import type { Emulator } from '@aps-ssa/emulator';
+import { DEFAULT_BASE_URL, createApsClient, createTokenProvider } from '../../src/index.js';
+import type { TokenProvider } from '../../src/index.js';
+import { routesToTokenEndpoint, startReceiver, textsOf } from './support/receivers.js';
+import type { Received, Receiver } from './support/receivers.js';
+
+// Redirect chains over real HTTP: a few seconds.
+const RUNS = 300;
+const JWT = /eyJ[\w-]{10,}\.[\w-]{10,}\./;
+
+let emulator: Emulator;
+let provider: TokenProvider;
+let token: string;
+const log: Received[] = [];
+/** `aps` is the client's base URL; every other receiver is another origin. */
+let aps: Receiver;
+let otherPort: Receiver;
+let otherAddress: Receiver;
+let otherAddressSamePort: Receiver;
+let client: KyInstance;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 });
+  provider = createTokenProvider({ env: emulator.seed.env });
+  token = (await provider.getToken()).accessToken;
+  aps = await startReceiver('aps', '127.0.0.1', 0, log);
+  otherPort = await startReceiver('127.0.0.1, another port', '127.0.0.1', 0, log);
+  otherAddress = await startReceiver('127.0.0.2', '127.0.0.2', 0, log);
+  otherAddressSamePort = await startReceiver('127.0.0.2, the same port', '127.0.0.2', aps.port, log);
+  client = createApsClient({ provider, baseUrl: aps.url, ky: { retry: 0, throwHttpErrors: false, timeout: 5_000 } });
+});
+afterEach(() => {
+  log.length = 0;
+  for (const receiver of [aps, otherPort, otherAddress, otherAddressSamePort]) receiver.reply = () => undefined;
+});
+afterAll(async () => {
+  await provider.close();
+  await Promise.all([aps, otherPort, otherAddress, otherAddressSamePort].map((r) => r.close()));
+  await emulator.close();
+});
+
+/** A request may carry the token only if it reached APS under APS's own host, off the token endpoint. */
+function mayCarryToken(request: Received): boolean {
+  return request.receiver === 'aps' && request.host === `127.0.0.1:${aps.port}` && !routesToTokenEndpoint(request.target);
+}
+
+/** Fails for any request that carried the token (or any JWT, or any Authorization) where it must not. */
+function expectNoLeak(requests: readonly Received[] = log): void {
+  for (const request of requests) {
+    if (mayCarryToken(request)) continue;
+    const where = `${request.receiver} (Host ${request.host}, ${request.target})`;
+    expect(request.headers.authorization, `an Authorization header reached ${where}`).toBeUndefined();
+    for (const text of textsOf(request)) {
+      expect(text.includes(token) || JWT.test(text), `a token reached ${where}`).toBe(false);
+    }
+  }
+}
+
+async function send(action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch {
+    // A refused or failed request is fine here: only where the token went matters.
+  }
+}
+
+function redirectOnce(location: string, status = 302): void {
+  let done = false;
+  aps.reply = (_request, res) => {
+    if (done) return;
+    done = true;
+    res.writeHead(status, { location }).end();
+  };
+}
+
+describe('the token reaches the APS base URL, and nothing else', () => {
+  it('reaches APS itself (so that the checks below can fail)', async () => {
+    await client.get('oss/v2/buckets');
+    expect(log).toMatchObject([{ receiver: 'aps', target: '/oss/v2/buckets', headers: { authorization: `Bearer ${token}` } }]);
+  });
+
+  const redirects = (): Array<[string, string]> => [
+    ['another address', `${otherAddress.url}/x`],
+    ['another address, the same port', `${otherAddressSamePort.url}/x`],
+    ['another port', `${otherPort.url}/x`],
+    ['APS under the name localhost', `http://localhost:${aps.port}/x`],
+    ['a protocol-relative URL', `//127.0.0.2:${otherAddress.port}/x`],
+    ['a backslash protocol-relative URL', `/\\127.0.0.2:${otherAddress.port}/x`],
+    ['backslashes after the scheme', `http:\\\\127.0.0.2:${otherAddress.port}\\x`],
+    ['user info naming APS before the real host', `http://127.0.0.1:${aps.port}@127.0.0.2:${otherAddress.port}/x`],
+    ['user info on APS itself', `http://user:password@127.0.0.1:${aps.port}/x`],
+    ['the token endpoint on APS', '/authentication/v2/token'],
+    ['the token endpoint, percent-encoded', '/authentication/v2/%74oken'],
+    ['the token endpoint, encoded slashes', '/authentication%2Fv2%2Ftoken'],
+    ['the token endpoint, dot segments', '/x/%2e%2e/authentication/v2/token'],
+    ['the token endpoint, upper case', '/AUTHENTICATION/V2/TOKEN/'],
+  ];
+  for (const status of [301, 302, 303, 307, 308]) {
+    it(`${status} redirects to other origins and the token endpoint go without the token`, async () => {
+      for (const [, location] of redirects()) {
+        redirectOnce(location, status);
+        await send(() => client.post('oss/v2/buckets', { body: 'payload' }));
+      }
+      expect(log.filter((r) => r.receiver !== 'aps').length).toBeGreaterThan(3);
+      expectNoLeak();
+    });
+  }
+
+  it('a chain APS -> APS -> another origin -> APS carries it only on the APS hops', async () => {
+    aps.reply = (request, res) => {
+      if (request.target === '/start') res.writeHead(302, { location: '/hop' }).end();
+      else if (request.target === '/hop') res.writeHead(307, { location: `${otherAddress.url}/away` }).end();
+    };
+    otherAddress.reply = (_request, res) => void res.writeHead(302, { location: `${aps.url}/back` }).end();
+    await client.get('start');
+    expect(log.map((r) => [r.receiver, r.target, r.headers.authorization !== undefined])).toEqual([
+      ['aps', '/start', true],
+      ['aps', '/hop', true],
+      ['127.0.0.2', '/away', false],
+      ['aps', '/back', true],
+    ]);
+    expectNoLeak();
+  });
+
+  it('absolute URLs given to the client go without it (URL, Request, user info, another name for APS)', async () => {
+    await send(() => client.get(new URL('/x', otherAddress.url)));
+    await send(() => client.get(new Request(`${otherPort.url}/x`)));
+    await send(() => client.get(new URL(`http://localhost:${aps.port}/x`)));
+    // fetch refuses URLs with user info outright: nothing is sent at all.
+    await send(() => client.get(new URL(`http://user@127.0.0.1:${aps.port}/x`)));
+    await send(() => client.get(new URL(`http://127.0.0.1:${aps.port}@127.0.0.2:${otherAddress.port}/x`)));
+    expect(log.map((r) => r.receiver).sort()).toEqual(['127.0.0.1, another port', '127.0.0.2', 'aps']);
+    expectNoLeak();
+  });
+
+  it('string inputs stay under the base URL; protocol-relative ones are refused', async () => {
+    await send(() => client.get(`http://127.0.0.2:${otherAddress.port}/x`));
+    await send(() => client.get(`//127.0.0.2:${otherAddress.port}/x`));
+    expect(log.every((r) => r.receiver === 'aps')).toBe(true);
+    expectNoLeak();
+  });
+
+  it.each([
+    'authentication/v2/token',
+    '../authentication/v2/token',
+    '%2e%2e/authentication/v2/token',
+    'x/%2E%2E/authentication/v2/token',
+    'authentication/v2/%74oken',
+    'authentication/v2/tok%65n',
+    '%61uthentication/v2/token',
+    'authentication%2fv2%2ftoken',
+    'authentication%2Fv2/token',
+    'AUTHENTICATION/V2/TOKEN',
+    'authentication//v2/token/',
+    'authentication/v2/token;jsessionid=x',
+    'authentication\\v2\\token',
+    'authentication/v2/token%00',
+    'authentication/v2/token%20',
+    'authentication/v2/token?x=1',
+    'authentication/v2/token#x',
+    'authentication/v2/token.json',
+    'x/..%2Fauthentication/v2/token',
+  ])('never sends it to the token endpoint spelt %s', async (path) => {
+    await send(() => client.post(path, { body: new URLSearchParams({ grant_type: 'client_credentials' }) }));
+    expect(log).toHaveLength(1);
+    expect(routesToTokenEndpoint(log[0]!.target), `${log[0]!.target} is not the token endpoint: the case proves nothing`).toBe(true);
+    expectNoLeak();
+  });
+});
+
+describe('look-alike hosts, user info and downgrades of the production APS origin', () => {
+  // Stands in for DNS: every host name is served by a loopback receiver, and the fetch records what
+  // would have left this process for that URL (the headers the client put on it).
+  let apsProduction: Receiver;
+  let attacker: Receiver;
+  const left: Array<{ url: string; authorization: string | null }> = [];
+  let production: KyInstance;
+
+  beforeAll(async () => {
+    apsProduction = await startReceiver('developer.api.autodesk.com', '127.0.0.3', 0, log);
+    attacker = await startReceiver('attacker', '127.0.0.4', 0, log);
+    production = createApsClient({
+      provider,
+      baseUrl: DEFAULT_BASE_URL,
+      ky: { retry: 0, throwHttpErrors: false, timeout: 5_000 },
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        left.push({ url: request.url, authorization: request.headers.get('authorization') });
+        const url = new URL(request.url);
+        const target = url.hostname === 'developer.api.autodesk.com' && url.port === '' ? apsProduction : attacker;
+        return fetch(new Request(`${target.url}${url.pathname}${url.search}`, request), { redirect: 'manual' } as RequestInit);
+      },
+    });
+  });
+  afterAll(() => Promise.all([apsProduction.close(), attacker.close()]));
+  afterEach(() => {
+    left.length = 0;
+    apsProduction.reply = () => undefined;
+  });
+
+  const lookAlikes = [
+    'https://developer.api.autodesk.com.evil.test/x',
+    'https://evil-developer.api.autodesk.com/x',
+    'https://developer-api.autodesk.com/x',
+    'https://developer.api.autodesk.com@evil.test/x',
+    'https://developer.api.autodesk.com:443@evil.test/x',
+    'https://evil.test/developer.api.autodesk.com/x',
+    'http://developer.api.autodesk.com/x',
+    'https://developer.api.autodesk.com:8443/x',
+    'https://developer.api.autodesk.com./x',
+    'https://developer.api.autodеsk.com/x', // a Cyrillic "е": another host after IDNA
+    'https://user:pass@developer.api.autodesk.com/x',
+  ];
+
+  function expectOnlyProductionGotIt(): void {
+    for (const { url, authorization } of left) {
+      const parsed = new URL(url);
+      const legit = parsed.protocol === 'https:' && parsed.host === 'developer.api.autodesk.com' && parsed.username === '' && parsed.password === '' && !routesToTokenEndpoint(parsed.pathname);
+      if (!legit) expect(authorization, `the token was sent to ${url}`).toBeNull();
+    }
+  }
+
+  it('the production origin itself gets it (so that the checks below can fail)', async () => {
+    await production.get('oss/v2/buckets');
+    expect(left).toEqual([{ url: 'https://developer.api.autodesk.com/oss/v2/buckets', authorization: `Bearer ${token}` }]);
+  });
+
+  it.each(lookAlikes)('an absolute URL to %s goes without it', async (url) => {
+    await send(() => production.get(new URL(url)));
+    expect(left.length).toBe(new URL(url).username === '' ? 1 : 0);
+    expectOnlyProductionGotIt();
+  });
+
+  it.each(lookAlikes)('a redirect from APS to %s goes without it', async (url) => {
+    apsProduction.reply = (request, res) => {
+      if (request.target === '/oss/v2/buckets') res.writeHead(302, { location: new URL(url).href }).end();
+    };
+    await send(() => production.get('oss/v2/buckets'));
+    // The hop is sent (fetch refuses only URLs with user info), or not at all.
+    expect(left.length).toBe(new URL(url).username === '' ? 2 : 1);
+    expectOnlyProductionGotIt();
+  });
+});
+
+describe('generated redirect targets', () => {
+  it(`whatever Location APS answers, the token reaches only APS off its token endpoint (${RUNS} runs)`, async () => {
+    const location = fc
+      .record({
+        scheme: fc.constantFrom('http:', 'HTTP:', 'https:', ''),
+        slashes: fc.constantFrom('//', '/\\', '\\\\', '///', '/', ''),
+        userinfo: fc.constantFrom('', 'u@', 'u:p@', `127.0.0.1:${aps.port}@`, '@'),
+        host: fc.constantFrom('127.0.0.1', '127.0.0.2', 'localhost', 'LOCALHOST', '127.1', '2130706433', '0x7f.0.0.1', '127.0.0.1.', '127.0.0.2.'),
+        port: fc.constantFrom(`:${aps.port}`, `:${otherPort.port}`, `:${otherAddress.port}`, ''),
+        path: fc.constantFrom('/x', '/authentication/v2/token', '/authentication/v2/%74oken', '/a/../authentication/v2/token', '/authentication%2fv2%2ftoken', '/AUTHENTICATION/v2/TOKEN/', ''),
+      })
+      .map(({ scheme, slashes, userinfo, host, port, path }) => `${scheme}${slashes}${userinfo}${host}${port}${path}`);
+    await fc.assert(
+      fc.asyncProperty(location, fc.constantFrom(301, 302, 303, 307, 308), async (target, status) => {
+        log.length = 0;
+        redirectOnce(target, status);
+        await send(() => client.post('start', { body: 'payload' }));
+        expect(log[0]).toMatchObject({ receiver: 'aps', target: '/start', headers: { authorization: `Bearer ${token}` } });
+        expectNoLeak();
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+});
