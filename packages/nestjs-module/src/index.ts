@@ -1,0 +1,11 @@
+export { SsaModule } from './ssa.module.js';
+export { SSA_MODULE_OPTIONS } from './ssa.module-definition.js';
+export type { SsaModuleOptions } from './ssa-module-options.js';
+export { SsaTokenService } from './ssa-token.service.js';
+export { InjectApsClient } from './inject-aps-client.decorator.js';
+export type { ApsClient } from '@aps-ssa/core';
+export { SsaHealthIndicator } from './ssa-health.indicator.js';
+export type { SsaHealthCheckOptions, SsaHealthStatus } from './ssa-health.indicator.js';
+export { SsaExceptionFilter } from './ssa-exception.filter.js';
+export type { SsaErrorResponseBody } from './ssa-exception.filter.js';
+export { SSA_APS_CLIENT, SSA_HEALTH_CHECK_TIMEOUT } from './ssa.constants.js';

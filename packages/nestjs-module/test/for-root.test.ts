@@ -1,0 +1,85 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { startEmulator } from '@aps-ssa/emulator';
+import type { Emulator } from '@aps-ssa/emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { InjectApsClient, SsaModule, SsaTokenService } from '../src/index.js';
+import type { ApsClient } from '../src/index.js';
+import { getAll, listen } from './support.js';
+
+// One mini app per scenario, over real HTTP: the app on port 0, the emulator standing in for APS.
+let emulator: Emulator;
+let close: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, rateLimit: 0 });
+});
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+  emulator.resetCounters();
+});
+afterAll(() => emulator.close());
+
+@Controller()
+class ProfileController {
+  constructor(
+    @InjectApsClient() private readonly aps: ApsClient,
+    private readonly tokens: SsaTokenService,
+  ) {}
+
+  @Get('me')
+  me(): Promise<unknown> {
+    return this.aps.get('userprofile/v1/users/@me').json();
+  }
+
+  @Get('token')
+  async token(): Promise<unknown> {
+    const { expiresAt, scopes } = await this.tokens.getToken();
+    const header = await this.tokens.getAuthorizationHeader();
+    return { scheme: header.split(' ')[0], expiresAt, scopes };
+  }
+}
+
+async function start(options: Parameters<typeof SsaModule.forRoot>[0]) {
+  @Module({ imports: [SsaModule.forRoot(options)], controllers: [ProfileController] })
+  class AppModule {}
+  const started = await listen(AppModule);
+  close = () => started.app.close();
+  return started;
+}
+
+describe('SsaModule.forRoot()', () => {
+  it('sends the service account token with the injected APS client: /me returns its profile', async () => {
+    const { url } = await start({ env: emulator.seed.env });
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ userId: emulator.seed.serviceAccountId, emailId: emulator.seed.serviceAccountEmail });
+    expect(emulator.counters()['userprofile']).toMatchObject({ ok: 1 });
+  });
+
+  it('injects SsaTokenService, with the scopes asked for', async () => {
+    const { url } = await start({ env: emulator.seed.env, scopes: ['user-profile:read'] });
+    const body = (await (await fetch(`${url}/token`)).json()) as { scheme: string; expiresAt: number; scopes: string[] };
+    expect(body.scheme).toBe('Bearer');
+    expect(body.scopes).toEqual(['user-profile:read']);
+    expect(body.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('serves 50 concurrent cold requests with one exchange', async () => {
+    const { url } = await start({ env: emulator.seed.env });
+    const results = await getAll(`${url}/me`, 50);
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(emulator.counters().exchanges).toBe(1);
+    expect(emulator.counters()['userprofile']).toMatchObject({ ok: 50 });
+  });
+
+  it('closes the provider it created when the app closes', async () => {
+    const { app, url } = await start({ env: emulator.seed.env });
+    expect((await fetch(`${url}/me`)).status).toBe(200);
+    const { provider } = app.get(SsaTokenService);
+    expect(provider.closed).toBe(false);
+    await app.close();
+    close = undefined;
+    expect(provider.closed).toBe(true);
+  });
+});

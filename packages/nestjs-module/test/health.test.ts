@@ -1,0 +1,89 @@
+import { Controller, Get, Module, ServiceUnavailableException } from '@nestjs/common';
+import { startEmulator } from '@aps-ssa/emulator';
+import type { Emulator } from '@aps-ssa/emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SsaHealthIndicator, SsaModule } from '../src/index.js';
+import type { SsaHealthStatus, SsaModuleOptions } from '../src/index.js';
+import { listen } from './support.js';
+
+let emulator: Emulator;
+let close: (() => Promise<void>) | undefined;
+const retry = { maxAttempts: 2, baseDelay: 1, maxDelay: 1 };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, rateLimit: 0 });
+});
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+  emulator.faults.clear();
+});
+afterAll(() => emulator.close());
+
+@Controller()
+class HealthController {
+  constructor(private readonly health: SsaHealthIndicator) {}
+
+  @Get('healthz')
+  async healthz(): Promise<SsaHealthStatus> {
+    const health = await this.health.check({ timeout: 2_000 });
+    if (health.status === 'down') throw new ServiceUnavailableException(health);
+    return health;
+  }
+}
+
+async function start(options: SsaModuleOptions) {
+  @Module({ imports: [SsaModule.forRoot(options)], controllers: [HealthController] })
+  class AppModule {}
+  const started = await listen(AppModule);
+  close = () => started.app.close();
+  return started;
+}
+
+describe('SsaHealthIndicator', () => {
+  it('is up while a token can be had, with its expiry', async () => {
+    const { url } = await start({ env: emulator.seed.env });
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as SsaHealthStatus;
+    expect(body.status).toBe('up');
+    expect(Date.parse(body.expiresAt ?? '')).toBeGreaterThan(Date.now());
+    // The emulator issues one-hour tokens (3599 s).
+    expect(body.secondsLeft).toBeGreaterThan(3000);
+    expect(body.secondsLeft).toBeLessThanOrEqual(3599);
+    expect(body.error).toBeUndefined();
+  });
+
+  it('is down, with the reason, when no token can be had', async () => {
+    emulator.faults.inject({ kind: 'server-error', count: 2 });
+    const { url } = await start({ env: emulator.seed.env, retry });
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as SsaHealthStatus;
+    expect(body).toEqual({ status: 'down', error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringContaining('No valid APS access token') } });
+    expect(body.error?.message).not.toContain(emulator.seed.clientSecret);
+  });
+
+  it('is down within its timeout when the token endpoint hangs', async () => {
+    emulator.faults.inject({ kind: 'hang', count: 1 });
+    const { app } = await start({ env: emulator.seed.env });
+    const health = await app.get(SsaHealthIndicator).check({ timeout: 200 });
+    expect(health).toEqual({
+      status: 'down',
+      error: { code: 'ERR_SSA_TIMEOUT', message: 'No APS access token within 200 ms: the token endpoint is slow or unreachable, and the refresh goes on.' },
+    });
+  });
+
+  it('rejects invalid options', async () => {
+    const { app } = await start({ env: emulator.seed.env });
+    const indicator = app.get(SsaHealthIndicator);
+    await expect(indicator.check({ timeot: 10 } as never)).rejects.toMatchObject({
+      code: 'ERR_SSA_INVALID_OPTION',
+      message: 'Unknown option `timeot` passed to SsaHealthIndicator#check(). Did you mean `timeout`?',
+    });
+    await expect(indicator.check({ timeout: -1 })).rejects.toMatchObject({
+      code: 'ERR_SSA_INVALID_OPTION',
+      message: '`timeout` must be a positive number of milliseconds, got -1.',
+    });
+  });
+});

@@ -1,0 +1,152 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { startEmulator } from '@aps-ssa/emulator';
+import type { Emulator } from '@aps-ssa/emulator';
+import { createTokenProvider } from '@aps-ssa/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core';
+import { InjectApsClient, SsaExceptionFilter, SsaModule } from '../src/index.js';
+import type { ApsClient, SsaModuleOptions } from '../src/index.js';
+import { MemoryLogger, getAll, listen } from './support.js';
+
+// The token endpoint fails on a cold start: requests get a documented 503/502 at once, not a hang or a crash.
+let emulator: Emulator;
+let close: (() => Promise<void>) | undefined;
+// A small retry budget, so that a refresh gives up after two quick attempts.
+const retry = { maxAttempts: 2, baseDelay: 1, maxDelay: 1 };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, rateLimit: 0 });
+});
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+  emulator.faults.clear();
+  emulator.resetCounters();
+});
+afterAll(() => emulator.close());
+
+@Controller()
+class ProfileController {
+  constructor(@InjectApsClient() private readonly aps: ApsClient) {}
+
+  @Get('me')
+  me(): Promise<unknown> {
+    return this.aps.get('userprofile/v1/users/@me').json();
+  }
+}
+
+async function start(options: SsaModuleOptions) {
+  @Module({
+    imports: [SsaModule.forRoot(options)],
+    controllers: [ProfileController],
+    providers: [{ provide: APP_FILTER, useClass: SsaExceptionFilter }],
+  })
+  class AppModule {}
+  const logger = new MemoryLogger();
+  const started = await listen(AppModule, logger);
+  close = () => started.app.close();
+  return { ...started, logger };
+}
+
+/** Everything that must never reach a response or a log line. */
+function secrets(): string[] {
+  const keyBody = emulator.seed.privateKey.replace(/-----[A-Z ]+-----|\s/g, '');
+  return [emulator.seed.clientSecret, keyBody.slice(0, 64)];
+}
+
+describe('a token endpoint outage on a cold start', () => {
+  it('answers 503 with Retry-After and a documented body while APS answers 5xx, and recovers', async () => {
+    emulator.faults.inject({ kind: 'server-error', status: 503, count: 2 });
+    const { url, logger } = await start({ env: emulator.seed.env, retry });
+
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(503);
+    // Retry-After is when the provider allows its next exchange, as the logged reason says.
+    const allowedIn = /the next exchange is allowed in (\d+) s/.exec(logger.lines.join('\n'))?.[1];
+    expect(allowedIn).toBeDefined();
+    expect(response.headers.get('retry-after')).toBe(String(Math.max(1, Number(allowedIn))));
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'ERR_SSA_TOKEN_UNAVAILABLE',
+      message: 'No Autodesk Platform Services access token can be had right now. Try again later.',
+    });
+    expect(emulator.counters().exchanges).toBe(2);
+    // The reason is logged, not sent.
+    const warning = logger.lines.find((line) => line.startsWith('warn ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token'));
+    expect(warning).toContain(emulator.seed.serviceAccountId);
+    for (const secret of secrets()) {
+      expect(text).not.toContain(secret);
+      expect(logger.lines.join('\n')).not.toContain(secret);
+    }
+
+    // The faults are spent: the next request exchanges again and succeeds.
+    const next = await fetch(`${url}/me`);
+    expect(next.status).toBe(200);
+    expect(await next.json()).toMatchObject({ userId: emulator.seed.serviceAccountId });
+  });
+
+  it('answers every one of 50 concurrent requests with 503, after one failed refresh', async () => {
+    emulator.faults.inject({ kind: 'server-error', count: 100 });
+    // The pause after a failed refresh starts at maxDelay: no request in the burst starts another one.
+    const { url } = await start({ env: emulator.seed.env, retry: { ...retry, maxDelay: 60_000 } });
+
+    const results = await getAll(`${url}/me`, 50);
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(503));
+    expect(results[0]?.body).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE' });
+    expect(emulator.counters().exchanges).toBe(2);
+  });
+
+  it("passes on a 429's Retry-After", async () => {
+    emulator.faults.inject({ kind: 'rate-limit', retryAfter: 42, count: 1 });
+    const { url } = await start({ env: emulator.seed.env, retry: { ...retry, budget: 1000 } });
+
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('42');
+  });
+
+  it('answers 503 when the token endpoint cannot be reached at all', async () => {
+    const gone = await startEmulator({ port: 0 });
+    await gone.close();
+    const { url, logger } = await start({ env: gone.seed.env, retry });
+
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE' });
+    expect(logger.lines.some((line) => line.includes('ERR_SSA_TOKEN_UNAVAILABLE') && line.includes(gone.url))).toBe(true);
+  });
+
+  it('answers 502 when APS refuses the credentials (retrying cannot help)', async () => {
+    const { url, logger } = await start({ env: { ...emulator.seed.env, APS_CLIENT_SECRET: 'not-the-secret' }, retry });
+
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect(await response.json()).toEqual({
+      statusCode: 502,
+      error: 'Bad Gateway',
+      code: 'ERR_SSA_TOKEN_UNAVAILABLE',
+      message: "Autodesk Platform Services refused this server's service account credentials.",
+    });
+    expect(logger.lines.join('\n')).not.toContain('not-the-secret');
+  });
+
+  it('answers 503 ERR_SSA_CLOSED once the provider is closed (shutting down)', async () => {
+    const provider = createTokenProvider({ env: emulator.seed.env });
+    const { url } = await start({ provider });
+    await provider.close();
+
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe(String(DEFAULT_RETRY_AFTER));
+    expect(await response.json()).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'ERR_SSA_CLOSED',
+      message: 'The server is shutting down. Try again later.',
+    });
+  });
+});

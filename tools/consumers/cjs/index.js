@@ -1,0 +1,85 @@
+'use strict';
+// A CommonJS user: require() of every @aps-ssa package (ESM, loaded through require(esm), Node.js >=
+// 20.19), then the basics against the packed emulator. One line per check; exits 1 if any failed.
+const assert = require('node:assert/strict');
+const { once } = require('node:events');
+const { main: cliMain } = require('@aps-ssa/cli');
+const { createApsClient, createTokenProvider, SsaError } = require('@aps-ssa/core');
+const { startEmulator } = require('@aps-ssa/emulator');
+const { ssaErrorHandler, ssaTokenMiddleware } = require('@aps-ssa/express-middleware');
+const { SsaModule, SsaTokenService } = require('@aps-ssa/nestjs-module');
+const { SsaStrategy } = require('@aps-ssa/passport-strategy');
+const { createRedisTokenStore } = require('@aps-ssa/redis-store');
+const { NestFactory } = require('@nestjs/core');
+const express = require('express');
+
+const ME = 'userprofile/v1/users/@me';
+
+async function run() {
+  let failures = 0;
+  const check = async (name, body) => {
+    try {
+      await body();
+      console.log(`ok ${name}`);
+    } catch (error) {
+      failures++;
+      console.log(`not ok ${name}: ${error?.stack ?? error}`);
+    }
+  };
+
+  await check('require() returns every package', async () => {
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule]) assert.equal(typeof value, 'function');
+    assert.ok(new SsaError('ERR_SSA_CONFIG', 'x') instanceof Error);
+  });
+
+  const emulator = await startEmulator({ port: 0 });
+  const { env } = emulator.seed;
+  try {
+    await check('@aps-ssa/core: a real exchange, and the APS client', async () => {
+      const provider = createTokenProvider({ env });
+      try {
+        assert.ok((await provider.getToken()).expiresAt > Date.now());
+        assert.equal((await createApsClient({ provider }).get(ME).json()).userId, emulator.seed.serviceAccountId);
+      } finally {
+        await provider.close();
+      }
+    });
+
+    await check('@aps-ssa/express-middleware: a request through Express', async () => {
+      const app = express();
+      app.get('/me', ssaTokenMiddleware({ env }), async (req, res) => res.json(await req.aps.client.get(ME).json()));
+      app.use(ssaErrorHandler());
+      const server = app.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      try {
+        const response = await fetch(`http://127.0.0.1:${server.address().port}/me`);
+        assert.equal(response.status, 200);
+        assert.equal((await response.json()).userId, emulator.seed.serviceAccountId);
+      } finally {
+        server.close();
+        server.closeAllConnections();
+      }
+    });
+
+    await check('@aps-ssa/nestjs-module: an application context', async () => {
+      const app = await NestFactory.createApplicationContext(SsaModule.forRoot({ env }), { logger: false });
+      const tokens = app.get(SsaTokenService);
+      assert.match(await tokens.getAuthorizationHeader(), /^Bearer \S+$/);
+      await app.close();
+      assert.equal(tokens.provider.closed, true);
+    });
+  } finally {
+    await emulator.close();
+  }
+  return failures;
+}
+
+run().then(
+  (failures) => {
+    process.exitCode = failures === 0 ? 0 : 1;
+  },
+  (error) => {
+    console.log(`not ok: ${error?.stack ?? error}`);
+    process.exitCode = 1;
+  },
+);
