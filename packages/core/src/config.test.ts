@@ -156,6 +156,27 @@ describe('configFromEnv', () => {
     ]);
   });
 
+  // Found by test/trust fuzzing: `{ APS_SCOPES: {} }` threw "(read(...) ?? "").split is not a function".
+  it('reports values that are not strings (JavaScript callers), once per variable', () => {
+    expect(problemsOf({ APS_SCOPES: {} } as unknown as Record<string, string>)).toEqual([
+      { variable: 'APS_SCOPES', message: 'must be a string, as in process.env; got an object.' },
+    ]);
+    expect(problemsOf({ APS_SA_ID: 42, APS_SA_PRIVATE_KEY: null, APS_BASE_URL: ['https://x'] } as unknown as Record<string, string>)).toEqual([
+      { variable: 'APS_SA_ID', message: 'must be a string, as in process.env; got a number.' },
+      { variable: 'APS_SA_PRIVATE_KEY', message: 'must be a string, as in process.env; got null.' },
+      { variable: 'APS_BASE_URL', message: 'must be a string, as in process.env; got an array.' },
+    ]);
+  });
+
+  it('never quotes a PEM set as the key file path', () => {
+    expect(problemsOf({ APS_SA_PRIVATE_KEY: undefined, APS_SA_PRIVATE_KEY_FILE: key.pkcs1 })).toEqual([
+      {
+        variable: 'APS_SA_PRIVATE_KEY_FILE',
+        message: expect.stringMatching(/^The private key file \(its path is not shown: it is too long, or could be key material\) .* \(ERR_SSA_KEY_FILE\)$/),
+      },
+    ]);
+  });
+
   it('refuses both key variables at once, and reports an unreadable key file', () => {
     expect(problemsOf({ APS_SA_PRIVATE_KEY_FILE: join(dir, 'key.pem') })).toEqual([
       { variable: 'APS_SA_PRIVATE_KEY_FILE', message: 'is set together with APS_SA_PRIVATE_KEY; set only one of the two.' },

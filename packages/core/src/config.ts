@@ -88,10 +88,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
   }
   const problems: SsaConfigProblem[] = [];
   const warnings: SsaConfigProblem[] = [];
-  const problem = (variable: string, message: string): void => void problems.push(Object.freeze({ variable, message }));
+  // One problem per variable: the first says what is wrong, a second ("is not set") would only follow from it.
+  const problem = (variable: string, message: string): void => {
+    if (!problems.some((p) => p.variable === variable)) problems.push(Object.freeze({ variable, message }));
+  };
+  // JavaScript callers can pass any object (a parsed config file, a fixture): a value that is not a
+  // string is reported, then read as unset.
   const read = (variable: string): string | undefined => {
-    const value = env[variable];
-    return value === undefined || value === '' ? undefined : value;
+    const value: unknown = env[variable];
+    if (typeof value === 'string') return value === '' ? undefined : value;
+    if (value !== undefined) problem(variable, `must be a string, as in process.env; got ${describeType(value)}.`);
+    return undefined;
   };
   const requireId = (variable: string, what: string): string => {
     const value = read(variable);

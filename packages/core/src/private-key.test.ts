@@ -121,6 +121,28 @@ describe('loadPrivateKey rejects', () => {
     expectKeyError(() => loadPrivateKey(notBase64), 'ERR_SSA_KEY_UNRECOGNIZED', /is damaged: its PEM body is not base64/);
   });
 
+  // Found by test/trust fuzzing: OpenSSL does not check an RSA key's parts when it reads one, so a
+  // PEM with one character changed in its modulus loaded, and signed what no public key verifies.
+  // In body line 1, characters 0-15 are the DER header and 16 starts the modulus.
+  describe('a PKCS#1 PEM with one character of its modulus changed', () => {
+    const changed = (column: number, replacement: (was: string) => string): string => {
+      const lines = key.pkcs1.split('\n');
+      const line = lines[1] ?? '';
+      lines[1] = line.slice(0, column) + replacement(line[column] ?? '') + line.slice(column + 1);
+      return lines.join('\n');
+    };
+    const damaged = /^The private key value looks like a private key but is damaged: its parts do not fit together \(a signature made with it does not verify with its own public key\)\./;
+
+    it('inside the modulus: refused, not loaded as a key that signs garbage', () => {
+      expectKeyError(() => loadPrivateKey(changed(20, (was) => (was === 'A' ? 'B' : 'A'))), 'ERR_SSA_KEY_UNRECOGNIZED', damaged);
+    });
+
+    it('its first character: refused as damaged, not as a smaller key (ERR_SSA_KEY_TOO_SMALL)', () => {
+      // The modulus's top bit is set, so its first character is never `A`: `A` clears six leading bits.
+      expectKeyError(() => loadPrivateKey(changed(16, () => 'A')), 'ERR_SSA_KEY_UNRECOGNIZED', damaged);
+    });
+  });
+
   it('an incomplete private JWK, without quoting it', () => {
     const { p: _p, ...jwk } = key.privateKey.export({ format: 'jwk' });
     expectKeyError(() => loadPrivateKey(jwk), 'ERR_SSA_KEY_UNRECOGNIZED', /needs the members n, e, d, p, q, dp, dq and qi/);
@@ -136,6 +158,14 @@ describe('loadPrivateKey rejects', () => {
     expectKeyError(() => loadPrivateKey(der), 'ERR_SSA_KEY_PUBLIC', message);
   });
 
+  // Found by test/trust fuzzing: the body of an `RSA PUBLIC KEY` PEM (PKCS#1 DER in base64) was
+  // reported as a damaged private key.
+  it('the base64 body of a PKCS#1 public key, as a public key', () => {
+    const body = key.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
+    expect(body).toMatch(/^MIIBCgKCAQEA/);
+    expectKeyError(() => loadPrivateKey(body), 'ERR_SSA_KEY_PUBLIC', /^The private key value \(base64-decoded\) is a public key, not a private key\./);
+  });
+
   it('a certificate', () => {
     const certificate = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZ2Fy\n-----END CERTIFICATE-----\n';
     expectKeyError(() => loadPrivateKey(certificate), 'ERR_SSA_KEY_PUBLIC', /is a certificate, not a private key/);
@@ -147,6 +177,9 @@ describe('loadPrivateKey rejects', () => {
     expectKeyError(() => loadPrivateKey(ec.export({ type: 'pkcs8', format: 'pem' })), 'ERR_SSA_KEY_NOT_RSA', /is not an RSA key \(it is EC \(prime256v1\)\)\. APS service account keys are RSA/, ecMaterial);
     expectKeyError(() => loadPrivateKey(ec.export({ type: 'sec1', format: 'pem' })), 'ERR_SSA_KEY_NOT_RSA', /is not an RSA key \(it is EC\)/, ecMaterial);
     expectKeyError(() => loadPrivateKey(ec.export({ format: 'jwk' })), 'ERR_SSA_KEY_NOT_RSA', /is not an RSA key \(it is EC\)/, ecMaterial);
+    // A `kty` is quoted only when it is short: this one is key material.
+    const kty = key.pkcs1.replace(/-----[A-Z ]+-----|\s/g, '').slice(0, 64);
+    expectKeyError(() => loadPrivateKey({ ...ec.export({ format: 'jwk' }), kty }), 'ERR_SSA_KEY_NOT_RSA', /is not an RSA key \(it is of an unknown `kty`\)/, [...ecMaterial, kty]);
     const ed = generateKeyPairSync('ed25519').privateKey;
     expectKeyError(() => loadPrivateKey(ed), 'ERR_SSA_KEY_NOT_RSA', /is not an RSA key \(it is ED25519\)/);
     const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey;
@@ -174,6 +207,37 @@ describe('loadPrivateKey rejects', () => {
     for (const path of ['/nonexistent/aps/key.pem', './missing-key.pem', 'secrets/sa.key', '~/no-such-aps-key']) {
       expectKeyError(() => loadPrivateKey(path), 'ERR_SSA_KEY_FILE', /^The private key file `.+` does not exist \(a relative path is resolved from the current directory\)\./);
     }
+  });
+
+  // Found by test/trust fuzzing: a value that "looks like a path" (it starts with `/` or `\\`) was
+  // quoted whole in ERR_SSA_KEY_FILE, even when it was key material.
+  describe('key material that looks like a path, without quoting it', () => {
+    const body = (): string => key.pkcs1.replace(/-----[A-Z ]+-----|\s/g, '');
+
+    it('a PEM body whose first characters were cut off, starting at a `/`', () => {
+      expectKeyError(
+        () => loadPrivateKey(`/${body().slice(41)}`),
+        'ERR_SSA_KEY_UNRECOGNIZED',
+        /^The private key value is neither a key in a recognised form nor an existing file \(it is not quoted, as it may hold key material\)\./,
+      );
+    });
+
+    it('an escaped PEM whose BEGIN line lost a dash (it starts with the two characters `\\n`)', () => {
+      const escaped = `\\n${key.pkcs1.replace('-----BEGIN', '----BEGIN').replace(/\n/g, '\\n')}`;
+      expectKeyError(() => loadPrivateKey(escaped), 'ERR_SSA_KEY_UNRECOGNIZED', /^The private key value has an `-----END` line without its matching `-----BEGIN` line: it was probably cut off\./);
+    });
+
+    it('a PEM given as the path of a key file', () => {
+      for (const pem of [key.pkcs1, key.pkcs1.replace(/\n/g, '\\n')]) {
+        const error = expectKeyError(
+          () => loadPrivateKeyFileSync(pem),
+          'ERR_SSA_KEY_FILE',
+          /^The private key file \(its path is not shown: it is too long, or could be key material\) does not exist .*\. If the value is the key itself rather than a path, pass it as the key\.$/,
+        );
+        // Node's error quotes the path: it is not kept.
+        expect(error.cause).toBeUndefined();
+      }
+    });
   });
 
   it('a directory, an empty file, and a file holding no key', async () => {

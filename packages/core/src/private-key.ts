@@ -1,4 +1,4 @@
-import { KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { KeyObject, X509Certificate, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -30,6 +30,14 @@ const LOST_KEY_HINT = 'APS keeps only the public half of a key: if the private k
 const MAX_PATH_LENGTH = 4096;
 const KEY_FILE_EXTENSION = /\.(pem|key|json|jwk|txt|p8|pk8|der|b64|base64)$/i;
 const DER_SEQUENCE = 0x30;
+// A run this long of base64, base64url or hex characters may be a piece of a key: such a value is never quoted.
+const KEY_MATERIAL_RUN = /[A-Za-z0-9+/=_-]{40,}/;
+// A BEGIN or END line: an END line alone is a PEM whose start was lost, reported as such rather than taken for a path.
+const PEM_BOUNDARY = /-----(BEGIN|END)/;
+const JWK_KEY_TYPE = /^[A-Za-z0-9-]{1,16}$/;
+const SELF_TEST_DATA = Buffer.from('aps-ssa private key self-test');
+// KeyObjects are immutable: one that signed verifiably once always will, so a key passed on every call is tested once.
+const selfTested = new WeakSet<KeyObject>();
 
 /**
  * Loads an RSA private key (2048 bits or more) from any form users hold it in, and returns a
@@ -44,12 +52,19 @@ const DER_SEQUENCE = 0x30;
  *    DER) are the key. A file's contents are never taken as a path again.
  * 5. It is base64: the decoded PEM, JWK or DER.
  * 6. It looks like a path (starts with `/`, `./`, `../`, `~/`, `C:\` or ends with `.pem`, `.key`,
- *    `.json`...) but is not a readable file: `ERR_SSA_KEY_FILE`, naming the path and why.
+ *    `.json`...) but is not a readable file: `ERR_SSA_KEY_FILE`, naming the path and why; unless it
+ *    could be key material (a run of 40 or more base64 characters), which is never quoted:
+ *    `ERR_SSA_KEY_UNRECOGNIZED`, "neither a key nor an existing file".
  *    Anything else: `ERR_SSA_KEY_UNRECOGNIZED`, which never quotes the value.
+ *
+ * A key is returned only once it has signed a test message that its own public key verifies:
+ * OpenSSL does not check an RSA key's parts when it reads one, so a key damaged in a copy and
+ * paste could load, and sign assertions that APS refuses without saying why.
  *
  * @throws {SsaKeyError} `ERR_SSA_KEY_EMPTY`, `ERR_SSA_KEY_UNRECOGNIZED`, `ERR_SSA_KEY_PUBLIC` (a public
  * key or certificate), `ERR_SSA_KEY_NOT_RSA`, `ERR_SSA_KEY_TOO_SMALL` (under 2048 bits),
- * `ERR_SSA_KEY_ENCRYPTED` or `ERR_SSA_KEY_FILE`. Messages never contain key material.
+ * `ERR_SSA_KEY_ENCRYPTED` or `ERR_SSA_KEY_FILE`. Messages never contain key material, and quote a
+ * path only when it cannot be key material.
  *
  * @example
  * ```ts
@@ -81,26 +96,26 @@ export function loadPrivateKey(input: PrivateKeyInput): KeyObject {
  * ```
  */
 export async function loadPrivateKeyFile(path: string): Promise<KeyObject> {
-  const file = resolvePath(requirePath(path));
+  const given = requirePath(path);
   let contents: Buffer;
   try {
-    contents = await readFile(file);
+    contents = await readFile(resolvePath(given));
   } catch (cause) {
-    throw fileError(file, cause);
+    throw fileError(given, cause);
   }
-  return fromBytes(contents, fileLabel(file));
+  return fromBytes(contents, fileLabel(given));
 }
 
 /** The synchronous form of {@link loadPrivateKeyFile}, for configuration loaded at startup. */
 export function loadPrivateKeyFileSync(path: string): KeyObject {
-  const file = resolvePath(requirePath(path));
+  const given = requirePath(path);
   let contents: Buffer;
   try {
-    contents = readFileSync(file);
+    contents = readFileSync(resolvePath(given));
   } catch (cause) {
-    throw fileError(file, cause);
+    throw fileError(given, cause);
   }
-  return fromBytes(contents, fileLabel(file));
+  return fromBytes(contents, fileLabel(given));
 }
 
 function fromText(raw: string, source: string, allowPath: boolean): KeyObject {
@@ -108,7 +123,7 @@ function fromText(raw: string, source: string, allowPath: boolean): KeyObject {
   if (text === '') throw keyError('ERR_SSA_KEY_EMPTY', `${source} is empty. ${FORMS_HINT}`);
 
   const unescaped = text.replace(/\\r\\n|\\n|\\r/g, '\n');
-  if (unescaped.includes('-----BEGIN')) return fromPem(unescaped, source);
+  if (PEM_BOUNDARY.test(unescaped)) return fromPem(unescaped, source);
   if (text.startsWith('{')) return fromJsonText(text, source);
 
   const singleLine = !/[\r\n]/.test(text) && text.length <= MAX_PATH_LENGTH;
@@ -120,8 +135,15 @@ function fromText(raw: string, source: string, allowPath: boolean): KeyObject {
     if (key !== undefined) return key;
   }
 
-  // Reading fails here, but names the reason: missing, a directory, or unreadable.
-  if (allowPath && singleLine && looksLikePath(text)) return loadPrivateKeyFileSync(text);
+  if (allowPath && singleLine && looksLikePath(text)) {
+    // Reading fails here, but names the path and the reason: missing, a directory, or unreadable.
+    if (isQuotable(text)) return loadPrivateKeyFileSync(text);
+    // A cut or damaged key can start with `/` too: it is not echoed as a path.
+    throw keyError(
+      'ERR_SSA_KEY_UNRECOGNIZED',
+      `${source} is neither a key in a recognised form nor an existing file (it is not quoted, as it may hold key material). ${FORMS_HINT}`,
+    );
+  }
   throw keyError('ERR_SSA_KEY_UNRECOGNIZED', `${source} is not in a recognised form. ${FORMS_HINT}`);
 }
 
@@ -134,7 +156,7 @@ function fromBytes(bytes: Uint8Array, source: string): KeyObject {
 function fromDecoded(decoded: Buffer, source: string): KeyObject | undefined {
   if (decoded[0] === DER_SEQUENCE) return fromDer(decoded, source);
   const text = decoded.toString('utf8');
-  if (text.includes('-----BEGIN') || text.trimStart().startsWith('{')) return fromText(text, source, false);
+  if (PEM_BOUNDARY.test(text) || text.trimStart().startsWith('{')) return fromText(text, source, false);
   return undefined;
 }
 
@@ -142,9 +164,12 @@ function fromPem(text: string, source: string): KeyObject {
   const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
   const block = blocks.find((b) => b[1]?.endsWith('PRIVATE KEY')) ?? blocks[0];
   if (block === undefined) {
+    const lost = /-----BEGIN [A-Z0-9 ]+-----/.test(text)
+      ? 'a `-----BEGIN` line without its matching `-----END` line'
+      : 'an `-----END` line without its matching `-----BEGIN` line';
     throw keyError(
       'ERR_SSA_KEY_UNRECOGNIZED',
-      `${source} has a \`-----BEGIN\` line without its matching \`-----END\` line: it was probably cut off. ` +
+      `${source} has ${lost}: it was probably cut off. ` +
         'In a .env file, put a multi-line PEM in double quotes, or write it on one line with `\\n` escapes.',
     );
   }
@@ -190,7 +215,10 @@ function fromDer(der: Buffer, source: string): KeyObject {
   if (succeeds(() => new X509Certificate(der))) {
     throw keyError('ERR_SSA_KEY_PUBLIC', `${source} is a certificate, not a private key. ${LOST_KEY_HINT}`);
   }
-  if (succeeds(() => createPublicKey({ key: der, format: 'der', type: 'spki' }))) throw publicKeyError(source);
+  // A PKCS#1 `RSA PUBLIC KEY` body is what the public PEM of Create Key's key holds.
+  for (const type of ['spki', 'pkcs1'] as const) {
+    if (succeeds(() => createPublicKey({ key: der, format: 'der', type }))) throw publicKeyError(source);
+  }
   throw damagedError(source, 'it is binary (DER) data that is not a PKCS#1 or PKCS#8 private key');
 }
 
@@ -211,7 +239,7 @@ function fromJwk(jwk: JWK, source: string): KeyObject {
   if (typeof jwk.kty !== 'string') {
     throw keyError('ERR_SSA_KEY_UNRECOGNIZED', `${source} has no \`kty\` member, so it is not a JWK. ${FORMS_HINT}`);
   }
-  if (jwk.kty !== 'RSA') throw notRsaError(source, jwk.kty);
+  if (jwk.kty !== 'RSA') throw notRsaError(source, JWK_KEY_TYPE.test(jwk.kty) ? jwk.kty : 'of an unknown `kty`');
   if (jwk.d === undefined) throw publicKeyError(source);
   let key: KeyObject;
   try {
@@ -227,6 +255,10 @@ function checkKeyObject(key: KeyObject, source: string): KeyObject {
   if (key.type === 'public') throw publicKeyError(source);
   if (key.type !== 'private') throw notRsaError(source, 'symmetric (secret)');
   if (key.asymmetricKeyType !== 'rsa') throw notRsaError(source, describeKeyType(key));
+  // Before the size: a damaged modulus can read as a smaller one, and "too small" would mislead.
+  if (!signsVerifiably(key)) {
+    throw damagedError(source, 'its parts do not fit together (a signature made with it does not verify with its own public key)');
+  }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_MODULUS_LENGTH) {
     throw keyError(
@@ -235,6 +267,18 @@ function checkKeyObject(key: KeyObject, source: string): KeyObject {
     );
   }
   return key;
+}
+
+function signsVerifiably(key: KeyObject): boolean {
+  if (selfTested.has(key)) return true;
+  let verified: boolean;
+  try {
+    verified = verify('sha256', SELF_TEST_DATA, createPublicKey(key), sign('sha256', SELF_TEST_DATA, key));
+  } catch {
+    verified = false;
+  }
+  if (verified) selfTested.add(key);
+  return verified;
 }
 
 function describeKeyType(key: KeyObject): string {
@@ -261,6 +305,11 @@ function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
 }
 
+/** Whether a value may be quoted in a message: one short line with no run of characters that could be key material. */
+function isQuotable(text: string): boolean {
+  return text.length <= MAX_PATH_LENGTH && !/\p{Cc}/u.test(text) && !KEY_MATERIAL_RUN.test(text);
+}
+
 function looksLikePath(text: string): boolean {
   return /^(~|\.{1,2})?[\\/]/.test(text) || /^[A-Za-z]:[\\/]/.test(text) || KEY_FILE_EXTENSION.test(text);
 }
@@ -284,11 +333,13 @@ function requirePath(path: unknown): string {
   return path.trim();
 }
 
-function fileLabel(file: string): string {
-  return `The private key file \`${file}\``;
+function fileLabel(path: string): string {
+  return isQuotable(path)
+    ? `The private key file \`${resolvePath(path)}\``
+    : 'The private key file (its path is not shown: it is too long, or could be key material)';
 }
 
-function fileError(file: string, cause: unknown): SsaKeyError {
+function fileError(path: string, cause: unknown): SsaKeyError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
   const why =
     code === 'ENOENT'
@@ -298,7 +349,11 @@ function fileError(file: string, cause: unknown): SsaKeyError {
         : code === 'EACCES' || code === 'EPERM'
           ? 'cannot be read: permission denied'
           : `cannot be read (${code ?? 'unknown error'})`;
-  return keyError('ERR_SSA_KEY_FILE', `${fileLabel(file)} ${why}. Check the path and the file's permissions.`, cause);
+  if (!isQuotable(path)) {
+    // Node's error quotes the path: it is not kept as the cause.
+    return keyError('ERR_SSA_KEY_FILE', `${fileLabel(path)} ${why}. If the value is the key itself rather than a path, pass it as the key.`);
+  }
+  return keyError('ERR_SSA_KEY_FILE', `${fileLabel(path)} ${why}. Check the path and the file's permissions.`, cause);
 }
 
 function publicKeyError(source: string): SsaKeyError {

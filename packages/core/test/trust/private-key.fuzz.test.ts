@@ -137,8 +137,8 @@ describe('loadPrivateKey: damaged keys and garbage', () => {
         (line, column, replacement) => {
           const text = lines[line]!;
           if (column >= text.length || text[column] === replacement || text[column] === '=') return;
-          const damaged = [...lines.slice(0, line), text.slice(0, column) + replacement + text.slice(column + 1), ...lines.slice(line + 1)].join('\n');
-          const loaded = loadOrTypedError(damaged);
+          const changed = [...lines.slice(0, line), text.slice(0, column) + replacement + text.slice(column + 1), ...lines.slice(line + 1)].join('\n');
+          const loaded = loadOrTypedError(changed);
           if (loaded instanceof SsaKeyError) {
             expect(loaded.code).toBe('ERR_SSA_KEY_UNRECOGNIZED');
             return;

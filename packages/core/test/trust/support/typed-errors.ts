@@ -43,12 +43,12 @@ export function thrownBy(action: () => unknown): unknown {
  * `codes` (all known codes by default), with a message that reads as a sentence, and that no
  * rendering of it holds a registered secret.
  */
-export function expectTypedError(
+export function expectTypedError<T extends SsaError>(
   err: unknown,
-  type: abstract new (...args: never[]) => SsaError,
+  type: abstract new (...args: never[]) => T,
   codes: readonly string[],
   leaks: LeakDetector,
-): asserts err is SsaError {
+): asserts err is T {
   if (!(err instanceof type)) {
     throw new Error(`expected a ${type.name}, got ${describe(err)}`);
   }
