@@ -1,0 +1,12 @@
+import type { Scenario } from '../scenario.js';
+import { cacheHit } from './cache-hit.js';
+import { coldStampede } from './cold-stampede.js';
+import { expressOverhead } from './express-overhead.js';
+import { fleet } from './fleet.js';
+import { memory } from './memory.js';
+import { outboundInjection } from './outbound-injection.js';
+import { refreshUnderLoad } from './refresh-under-load.js';
+import { signing } from './signing.js';
+
+/** Every scenario, in the order they run and are reported. */
+export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, memory];
