@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ssaErrorHandler } from '../../src/index.js';
+import type { SsaTokenMiddleware } from '../../src/index.js';
+
+/** A short, non-secret name of a token, to tell tokens apart in assertions and messages. */
+export function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 12);
+}
+
+/** A running app: `/token` needs only the middleware, `/me` also calls APS with `req.aps.client`. */
+export interface TestApp {
+  readonly url: string;
+  get(path: '/token' | '/me'): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Any request taking longer than this has hung. The tests configure retry budgets of 1.5 s and exchange
+ * timeouts of 1 s; the rest is slack for a loaded machine.
+ */
+export const HANG_LIMIT = 8_000;
+
+export async function serveApp(middleware: SsaTokenMiddleware): Promise<TestApp> {
+  const app = express();
+  app.get('/token', middleware, (req, res) => {
+    res.json({ fingerprint: fingerprint(req.aps.token.accessToken), expiresAt: req.aps.expiresAt });
+  });
+  app.get('/me', middleware, async (req, res, next) => {
+    try {
+      res.json(await req.aps.client.get('userprofile/v1/users/@me').json());
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(ssaErrorHandler());
+  let server!: Server;
+  await new Promise<void>((resolve) => {
+    server = app.listen(0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    async get(path) {
+      const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(HANG_LIMIT) });
+      const text = await response.text();
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        body = { text };
+      }
+      return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Polls `check` until it returns true (or `limit` ms pass); resolves to whether it did. */
+export async function eventually(check: () => Promise<boolean>, limit = 10_000, every = 50): Promise<boolean> {
+  const deadline = Date.now() + limit;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+  return false;
+}
+
+/** Collects unhandled rejections for the file (a failed token refresh must never become one). */
+export function trackUnhandledRejections(): { readonly reasons: unknown[]; stop(): void } {
+  const reasons: unknown[] = [];
+  const listener = (reason: unknown): void => void reasons.push(reason);
+  process.on('unhandledRejection', listener);
+  return { reasons, stop: () => void process.off('unhandledRejection', listener) };
+}
