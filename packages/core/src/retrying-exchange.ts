@@ -8,6 +8,9 @@ import type { NormalizedProviderOptions } from './provider-options.js';
 import { exchangeAssertion } from './token-endpoint.js';
 import type { StoredToken } from './token-store.js';
 
+/** How much sooner than `expires_in` says a token is counted as expired: `exp`'s rounding plus the skew estimate's. */
+const EXPIRY_ROUNDING_MARGIN = 1_500;
+
 /** What {@link exchangeWithRetry} works with, and whom it tells about each attempt. */
 export interface RetryingExchange {
   readonly options: NormalizedProviderOptions;
@@ -63,7 +66,9 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
         tokenType: 'Bearer',
         scopes: result.scopes.length > 0 ? result.scopes : identity.scopes,
         obtainedAt,
-        expiresAt: obtainedAt + result.expiresIn * 1000,
+        // The token's `exp` is whole seconds and the skew estimate (from a whole-second Date header) is off by up to
+        // half a second: count the token as ending that much sooner, so that it is never sent once expired.
+        expiresAt: obtainedAt + result.expiresIn * 1000 - EXPIRY_ROUNDING_MARGIN,
       };
     } catch (error) {
       context.onAttemptFailed();

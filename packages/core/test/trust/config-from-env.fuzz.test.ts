@@ -138,13 +138,13 @@ describe('configFromEnv: generated environments', () => {
         const inline = tagged.APS_SA_PRIVATE_KEY[0];
         const file = tagged.APS_SA_PRIVATE_KEY_FILE[0];
         // Which variables must be reported: each invalid one; both key variables set, or neither.
+        const isKeyVariable = (name: string): boolean => name.startsWith('APS_SA_PRIVATE_KEY');
         const mustFail = Object.entries(tagged)
-          .filter(([name, [value, valid]]) => valid === false && !(name.startsWith('APS_SA_PRIVATE_KEY') && value === undefined))
+          .filter(([name, [value, valid]]) => valid === false && !(isKeyVariable(name) && value === undefined))
           .map(([name]) => name);
         const keyClash = inline !== undefined && inline !== '' && file !== undefined && file !== '';
         const noKey = (inline === undefined || inline === '') && (file === undefined || file === '');
         const mayPass = !keyClash && !noKey && mustFail.length === 0;
-        const isKeyVariable = (name: string): boolean => name.startsWith('APS_SA_PRIVATE_KEY');
         const mustPass = mayPass && Object.entries(tagged).every(([name, [value, valid]]) => valid === true || (isKeyVariable(name) && (value === undefined || value === '')));
 
         let config: ReturnType<typeof configFromEnv>;
@@ -157,7 +157,7 @@ describe('configFromEnv: generated environments', () => {
           for (const problem of err.problems) expect(CONFIG_VARIABLES).toContain(problem.variable);
           for (const name of mustFail) {
             // A clash is reported on the file variable, and hides what is wrong with either value.
-            if (keyClash && name.startsWith('APS_SA_PRIVATE_KEY')) continue;
+            if (keyClash && isKeyVariable(name)) continue;
             expect(reported).toContain(name);
           }
           if (keyClash) expect(reported).toContain('APS_SA_PRIVATE_KEY_FILE');

@@ -69,7 +69,7 @@ describe('exchange', () => {
       return signed;
     };
     const exchange = async (overrides: object = {}) =>
-      exchangeAssertion({ baseUrl: emulator.url, clientId: app.clientId, clientSecret: app.clientSecret, assertion: await assertion(), timeout: 1_000, ...overrides });
+      exchangeAssertion({ baseUrl: emulator.url, clientId: app.clientId, clientSecret: app.clientSecret, assertion: await assertion(), timeout: 5_000, ...overrides });
 
     const result = await watch.settle('exchange', () => exchange());
     watch.addSecret('access token', (result as { accessToken: string }).accessToken);
@@ -81,7 +81,7 @@ describe('exchange', () => {
     await watch.settle('not a JWT', () => exchange({ assertion: app.clientSecret }));
     for (const fault of FAULTS) {
       emulator.faults.inject(fault);
-      await watch.settle(`fault ${fault.kind}`, () => exchange());
+      await watch.settle(`fault ${fault.kind}`, () => exchange(fault.kind === 'hang' ? { timeout: 1_000 } : {}));
     }
     emulator.faults.clear();
     expect(FAULTS.map((fault) => watch.codeOf(`fault ${fault.kind}`))).toEqual([
@@ -106,9 +106,9 @@ describe('token provider', () => {
     env,
     clock,
     fetch: watch.tokenRecordingFetch(),
-    timeout: 500,
+    timeout: 3_000,
     // Two quick attempts per refresh, then a 1 s pause before the next refresh.
-    retry: { maxAttempts: 2, baseDelay: 10, maxDelay: 1_000, budget: 1_000 },
+    retry: { maxAttempts: 2, baseDelay: 10, maxDelay: 1_000, budget: 3_000 },
     failureCoolDown: 1_000,
   });
 
@@ -166,7 +166,7 @@ describe('token provider', () => {
 
 describe('APS client', () => {
   it('responses and errors (HTTP errors, no token available) show no secret', async () => {
-    const provider = createTokenProvider({ env, fetch: watch.tokenRecordingFetch(), retry: { maxAttempts: 1, budget: 500 }, timeout: 500 });
+    const provider = createTokenProvider({ env, fetch: watch.tokenRecordingFetch(), retry: { maxAttempts: 1 }, timeout: 3_000 });
     const aps = watch.observe('APS client', createApsClient({ provider, ky: { retry: 0 } }));
     await watch.settle('userprofile', () => aps.get('userprofile/v1/users/@me').json());
     await watch.settle('a 404', () => aps.get('no/such/path').json());
