@@ -68,9 +68,10 @@ it(`serves ${WORKERS} concurrent clients for ${SOAK_MS / 1000} s on ${LIFETIME_S
   expect(served).toBeGreaterThan(WORKERS * 10);
   // Every /me request reached APS with a token it accepted: not one 401 (expired) or other refusal.
   expect(counters.userprofile, 'requests reached APS with a token it refused (the emulator log says why, e.g. "(expired)")').toEqual({ ok: served, rate_limited: 0 });
-  // Refreshed ahead, with a quarter of the lifetime as margin: more than one exchange per lifetime, under two.
+  // Refreshed ahead, with a quarter of the lifetime as margin, on a token counted as ending 1.5 s before its
+  // expires_in (exp's rounding): more than one exchange per 4 s lifetime, under three (one-hour tokens: about one).
   expect(counters.exchanges, `${counters.exchanges} exchanges in ${lifetimes.toFixed(1)} lifetimes`).toBeGreaterThanOrEqual(Math.floor(lifetimes));
-  expect(counters.exchanges).toBeLessThanOrEqual(Math.ceil(lifetimes * 2) + 1);
+  expect(counters.exchanges).toBeLessThanOrEqual(Math.ceil(lifetimes * 3) + 1);
   expect(counters['token:jwt-bearer']).toEqual({ ok: counters.exchanges, rate_limited: 0 });
   expect(rejections.reasons).toEqual([]);
 }, SOAK_MS + 30_000);
