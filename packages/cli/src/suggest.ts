@@ -1,32 +1,10 @@
+import { closestName } from '@aps-ssa/core';
+
 /** The candidate closest to `name` (edit distance at most a third of its length, and at least 2), if any. */
-export function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
+export const closest = closestName;
 
 /** ` Did you mean 'x'?`, or nothing. */
 export function didYouMean(name: string, candidates: readonly string[]): string {
   const suggestion = closest(name, candidates);
   return suggestion === undefined ? '' : ` Did you mean '${suggestion}'?`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -93,4 +93,4 @@ export type {
 } from './admin-types.js';
 export { parseApsTime } from './aps-time.js';
 
-export { rejectUnknownOptions, requireOptionsObject, describeType } from './options.js';
+export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from './options.js';

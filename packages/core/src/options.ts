@@ -34,7 +34,15 @@ export function requireOptionsObject(options: unknown, where: string): asserts o
   }
 }
 
-/** The known name closest to `name` (case-insensitive edit distance of at most a third of its length), if any. */
+/**
+ * The known name closest to `name` (case-insensitive edit distance of at most a third of its length), if any:
+ * the "Did you mean" of every aps-ssa option and command-line error.
+ *
+ * @example
+ * ```ts
+ * closestName('scope', ['scopes', 'provider']); // 'scopes'
+ * ```
+ */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
