@@ -128,6 +128,10 @@ function checkManifest(manifest, dir, check) {
   check('LICENSE file', readdirSync(dir).some((f) => /^licen[cs]e(\.(md|txt))?$/i.test(f)), 'no LICENSE file in the package folder: npm publishes only what is in it (copy the root LICENSE)');
   check('README', readdirSync(dir).some((f) => /^readme\.md$/i.test(f)), 'no README.md in the package folder');
   check('files whitelist', Array.isArray(manifest.files) && manifest.files.includes('dist'), `"files" must list "dist" (is ${JSON.stringify(manifest.files)})`);
+  for (const field of ['dependencies', 'peerDependencies']) {
+    const pinned = Object.entries(manifest[field] ?? {}).filter(([, spec]) => /^v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec));
+    check(`${field} are ranges`, pinned.length === 0, `${pinned.map(([name, spec]) => `${name}@${spec}`).join(', ')} pinned exactly: users get duplicate copies; declare a caret range (^x.y.z) and let the lockfile pin`);
+  }
   check('sideEffects: false', manifest.sideEffects === false, `is ${JSON.stringify(manifest.sideEffects)}: importing an entry point must not do anything, so declare "sideEffects": false`);
   const root = manifest.exports?.['.'];
   check('exports["."]', typeof root === 'object' && root !== null, `"exports" must map "." to conditions (is ${JSON.stringify(manifest.exports)})`);
