@@ -1,4 +1,4 @@
-import { projectConfig } from '../../tools/scripts/vitest-config.mjs';
+import { projectConfig } from '../../vitest.shared.mjs';
 
 // The compile-only tests of the public types (`*.test-d.ts`) run through tsc.
 export default projectConfig(import.meta.dirname, {

@@ -1,4 +1,4 @@
-// Shared Vitest settings for every project in the workspace.
+// Shared Vitest settings for every project in the workspace (each project's vitest.config.ts imports it).
 // Each project writes a JSON report that tools/scripts/run-tests.mjs sums into the closing
 // "N passed, N failed" line that CI reads. SWC compiles the tests so that NestJS decorators
 // (legacy decorators with metadata) work the same way in every package.
