@@ -64,6 +64,8 @@ const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** Parses the command's arguments, loads `--env-file`s and runs it; `--help` prints the help instead. */
 export async function runCommand(spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> {
   const command = `${PROGRAM} ${spec.name}`;
+  // Arguments are numbered on the whole command line: `aps-ssa` is #0, then the command's words.
+  const offset = spec.name.split(' ').length;
   const flags = { ...spec.flags, ...COMMON_FLAGS };
   let parsed;
   try {
@@ -80,7 +82,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
       ),
     });
   } catch (error) {
-    throw new UsageError(parseErrorMessage(error as Error & { code?: string }, Object.keys(flags), argv, spec.name.split(' ').length), command);
+    throw new UsageError(parseErrorMessage(error as Error & { code?: string }, Object.keys(flags), argv, offset), command);
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help === true) {
@@ -93,8 +95,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
   if (missing !== undefined) throw new UsageError(`Missing argument ${missing.name}.`, command);
   if (positionals.length > expected.length) {
     const unexpected = parsed.tokens.filter((token) => token.kind === 'positional')[expected.length]!;
-    // Counted on the whole command line, after `aps-ssa` and the command's words.
-    throw new UsageError(`Unexpected ${describeArgument(unexpected.value, spec.name.split(' ').length + unexpected.index + 1)}.`, command);
+    throw new UsageError(`Unexpected ${describeArgument(unexpected.value, offset + unexpected.index + 1)}.`, command);
   }
   const json = values.json === true;
   try {
