@@ -1,4 +1,4 @@
-import { SsaError } from '@aps-ssa/core';
+import { tokenFailureResponse } from '@aps-ssa/core';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
 import type { SsaTokenMiddlewareOptions } from '@aps-ssa/express-middleware';
 import express from 'express';
@@ -20,9 +20,11 @@ export function createApp(options: SsaTokenMiddlewareOptions = {}): Express {
       const expiresIn = Math.floor((expiresAt - Date.now()) / 1000);
       res.json({ status: 'ok', expiresAt: new Date(expiresAt).toISOString(), expiresIn, scopes });
     } catch (error) {
-      if (!(error instanceof SsaError)) throw error;
-      // aps-ssa messages never hold a secret: they are safe to return.
-      res.status(503).json({ status: 'unavailable', error: error.code, message: error.message });
+      const answer = tokenFailureResponse(error);
+      if (answer === undefined) throw error;
+      // The reason names this server's service account and quotes APS: for the log, not for probers.
+      console.error(`healthz: ${answer.code}: ${(error as Error).message}`);
+      res.status(503).json({ status: 'unavailable', error: answer.code, message: answer.message });
     }
   });
 
@@ -31,7 +33,8 @@ export function createApp(options: SsaTokenMiddlewareOptions = {}): Express {
     res.json(await req.aps.client.get('userprofile/v1/users/@me').json());
   });
 
-  // "No token could be had" becomes 503 + Retry-After (APS down) or 502 (APS refused), as JSON.
+  // "No token could be had" becomes 503 + Retry-After (APS down) or 502 (APS refused), as JSON with a
+  // generic message; the reason goes to console.error.
   app.use(ssaErrorHandler());
   return app;
 }

@@ -1,25 +1,39 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { FAST_FAILURE, expectNoSecrets, listen } from './support.js';
+
+const UNAVAILABLE = 'No Autodesk Platform Services access token can be had right now. Try again later.';
 
 describe('express-sample', () => {
   let emulator: Emulator;
   let registry: ProviderRegistry;
   let server: { url: string; close(): Promise<void> } | undefined;
+  let logged: string[];
 
   beforeEach(async () => {
     emulator = await startEmulator({ port: 0, rateLimit: 0 });
     registry = new ProviderRegistry();
+    logged = [];
+    // The sample logs failures with console.error: kept here to check what reaches the log.
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
   });
   afterEach(async () => {
     await server?.close();
     server = undefined;
     await registry.close();
     await emulator.close();
+    vi.restoreAllMocks();
   });
+
+  /** A body for anonymous callers: no service account or client id, no URL, none of APS's text. */
+  function expectGeneric(text: string): void {
+    for (const detail of [emulator.seed.serviceAccountId, emulator.seed.clientId, emulator.url, 'http', 'APS', 'invalid_', 'exchange']) {
+      expect(text).not.toContain(detail);
+    }
+  }
 
   async function serve(options: Parameters<typeof createApp>[0] = {}): Promise<string> {
     server = await listen(createApp({ env: emulator.seed.env, registry, ...options }));
@@ -59,13 +73,22 @@ describe('express-sample', () => {
     expect(me.status).toBe(503);
     expect(me.headers.get('retry-after')).toMatch(/^\d+$/);
     const meText = await me.text();
-    expect(JSON.parse(meText)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringMatching(/^No valid APS access token .*503/s) });
+    expect(JSON.parse(meText)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(503);
     const healthText = await health.text();
-    expect(JSON.parse(healthText)).toEqual({ status: 'unavailable', error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringMatching(/^No valid APS access token/) });
-    for (const text of [meText, healthText]) expectNoSecrets(text, emulator);
+    expect(JSON.parse(healthText)).toEqual({ status: 'unavailable', error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
+    for (const text of [meText, healthText]) {
+      expectGeneric(text);
+      expectNoSecrets(text, emulator);
+    }
+    // The detail is in the log, once for /me and once for /healthz.
+    expect(logged).toEqual([
+      expect.stringMatching(new RegExp(`^ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token for service account ${emulator.seed.serviceAccountId} .*503`, 's')),
+      expect.stringMatching(/^healthz: ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token/),
+    ]);
+    expectNoSecrets(logged.join('\n'), emulator);
   });
 
   it('answers 502 when APS refuses the credentials, and 503 when it cannot be reached', async () => {
@@ -73,8 +96,10 @@ describe('express-sample', () => {
     const response = await fetch(`${refused}/me`);
     expect(response.status).toBe(502);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringMatching(/client credentials are invalid/) });
-    expect(text).not.toContain('wrong-secret-0123456789abcdef');
+    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: "Autodesk Platform Services refused this server's service account credentials." });
+    expectGeneric(text);
+    expect(logged).toEqual([expect.stringMatching(/client credentials are invalid/)]);
+    expect(`${text}${logged.join('')}`).not.toContain('wrong-secret-0123456789abcdef');
 
     await server!.close();
     await registry.close();

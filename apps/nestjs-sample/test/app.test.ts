@@ -79,7 +79,13 @@ describe('the NestJS sample', () => {
     expect(await whoami.json()).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE' });
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'down', error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE' } });
+    const healthText = await health.text();
+    expect(JSON.parse(healthText)).toMatchObject({
+      status: 'down',
+      error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE', message: 'No Autodesk Platform Services access token can be had right now. Try again later.' },
+    });
+    // Nothing of this server's identity or of APS's answer for an anonymous prober.
+    for (const detail of [emulator.seed.serviceAccountId, emulator.seed.clientId, emulator.url, '429', 'rate']) expect(healthText).not.toContain(detail);
     // Callers waited on the one refused exchange; none started another before Retry-After.
     expect(emulator.counters().exchanges).toBe(1);
   });

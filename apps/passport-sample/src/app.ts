@@ -1,4 +1,4 @@
-import { SsaError, tokenFailureResponse } from '@aps-ssa/core';
+import { tokenFailureResponse } from '@aps-ssa/core';
 import { SsaStrategy } from '@aps-ssa/passport-strategy';
 import type { SsaAuthInfo, SsaStrategyOptions } from '@aps-ssa/passport-strategy';
 import express from 'express';
@@ -29,9 +29,11 @@ export function createApp(options: SsaStrategyOptions = {}): Express {
       const expiresIn = Math.floor((expiresAt - Date.now()) / 1000);
       res.json({ status: 'ok', expiresAt: new Date(expiresAt).toISOString(), expiresIn, scopes });
     } catch (error) {
-      if (!(error instanceof SsaError)) throw error;
-      // aps-ssa messages never hold a secret: they are safe to return.
-      res.status(503).json({ status: 'unavailable', error: error.code, message: error.message });
+      const answer = tokenFailureResponse(error);
+      if (answer === undefined) throw error;
+      // The reason names this server's service account and quotes APS: for the log, not for probers.
+      console.error(`healthz: ${answer.code}: ${(error as Error).message}`);
+      res.status(503).json({ status: 'unavailable', error: answer.code, message: answer.message });
     }
   });
 
@@ -45,10 +47,14 @@ export function createApp(options: SsaStrategyOptions = {}): Express {
   return app;
 }
 
-/** "No token could be had": 503 when retrying may help (APS down), 502 when APS refused the credentials. */
+/**
+ * "No token could be had": 503 when retrying may help (APS down), 502 when APS refused the
+ * credentials. Callers get the code and a generic sentence; the reason goes to the log.
+ */
 const tokenErrors: ErrorRequestHandler = (err, _req, res, next) => {
   const answer = tokenFailureResponse(err);
   if (answer === undefined) return next(err);
+  console.error(`${answer.code}: ${(err as Error).message}`);
   if (answer.retryAfter !== undefined) res.set('Retry-After', String(answer.retryAfter));
-  res.status(answer.status).json({ error: answer.code, message: (err as Error).message });
+  res.status(answer.status).json({ error: answer.code, message: answer.message });
 };

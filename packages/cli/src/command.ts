@@ -3,7 +3,7 @@ import { UsageError } from './cli-error.js';
 import { loadEnv } from './env-file.js';
 import type { CliIo, Env } from './io.js';
 import { reportFailure, table } from './output.js';
-import { closest } from './suggest.js';
+import { closest, describeArgument, isHarmless } from './suggest.js';
 
 /** A flag of a command, as `node:util` `parseArgs` takes it, plus its help. */
 export interface FlagSpec {
@@ -64,6 +64,8 @@ const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** Parses the command's arguments, loads `--env-file`s and runs it; `--help` prints the help instead. */
 export async function runCommand(spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> {
   const command = `${PROGRAM} ${spec.name}`;
+  // Arguments are numbered on the whole command line: `aps-ssa` is #0, then the command's words.
+  const offset = spec.name.split(' ').length;
   const flags = { ...spec.flags, ...COMMON_FLAGS };
   let parsed;
   try {
@@ -71,6 +73,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
       args: [...argv],
       strict: true,
       allowPositionals: true,
+      tokens: true,
       options: Object.fromEntries(
         Object.entries(flags).map(([name, flag]) => [
           name,
@@ -79,7 +82,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
       ),
     });
   } catch (error) {
-    throw new UsageError(parseErrorMessage(error as Error & { code?: string }, Object.keys(flags)), command);
+    throw new UsageError(parseErrorMessage(error as Error & { code?: string }, Object.keys(flags), argv, offset), command);
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help === true) {
@@ -91,7 +94,8 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
   const missing = expected.slice(positionals.length).find((argument) => argument.optional !== true);
   if (missing !== undefined) throw new UsageError(`Missing argument ${missing.name}.`, command);
   if (positionals.length > expected.length) {
-    throw new UsageError(`Unexpected argument '${positionals[expected.length]}'.`, command);
+    const unexpected = parsed.tokens.filter((token) => token.kind === 'positional')[expected.length]!;
+    throw new UsageError(`Unexpected ${describeArgument(unexpected.value, offset + unexpected.index + 1)}.`, command);
   }
   const json = values.json === true;
   try {
@@ -121,11 +125,15 @@ function commandHelp(spec: CommandSpec): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-/** parseArgs' messages are long; say the same in one short sentence, with a suggestion for a typo. */
-function parseErrorMessage(error: Error & { code?: string }, known: readonly string[]): string {
+/**
+ * parseArgs' messages are long; say the same in one short sentence, with a suggestion for a typo. They quote
+ * the argument, which is shown only when it is a short word (see `describeArgument`).
+ */
+function parseErrorMessage(error: Error & { code?: string }, known: readonly string[], argv: readonly string[], offset: number): string {
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      if (!isHarmless(quoted)) return `Unknown flag: ${describeArgument(quoted, offset + position(argv, quoted))}.`;
       const suggestion = closest(quoted.replace(/^-+/, ''), known);
       return `Unknown flag '${quoted}'.${suggestion === undefined ? '' : ` Did you mean '--${suggestion}'?`}`;
     }
@@ -134,8 +142,17 @@ function parseErrorMessage(error: Error & { code?: string }, known: readonly str
       return /does not take/.test(error.message) ? `Flag '${flag}' does not take a value.` : `Flag '${flag}' needs a value.`;
     }
     default:
-      return error.message.split('\n')[0] ?? '';
+      // Not expected with these settings; its text may quote any argument.
+      return 'Invalid arguments.';
   }
+}
+
+/** The 1-based position of the argument parseArgs quoted: `--name` of `--name=value`, or `-x` of `-xyz`. */
+function position(argv: readonly string[], quoted: string): number {
+  const short = /^-[^-]/.test(quoted);
+  const matches = (argument: string): boolean =>
+    argument === quoted || argument.startsWith(`${quoted}=`) || (short && /^-[^-]/.test(argument) && argument.includes(quoted.slice(1)));
+  return argv.findIndex(matches) + 1;
 }
 
 /** A string flag's value, or `undefined`. */

@@ -12,7 +12,7 @@ import { rotateCommand } from './commands/rotate.js';
 import { tokenCommand } from './commands/token.js';
 import type { CliIo } from './io.js';
 import { table } from './output.js';
-import { didYouMean } from './suggest.js';
+import { describeArgument, didYouMean, isHarmless } from './suggest.js';
 
 interface CommandGroup {
   readonly name: string;
@@ -79,23 +79,26 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (group !== undefined) {
     const [sub, ...args] = rest;
     if (sub === '--help' || sub === '-h') return help(io, [name]);
-    return runCommand(subcommand(group, sub), args, io);
+    return runCommand(subcommand(group, sub, 2), args, io);
   }
-  return runCommand(topCommand(name), rest, io);
+  return runCommand(topCommand(name, 1), rest, io);
 }
 
-function topCommand(name: string): CommandSpec {
+/** `position`: where `name` is on the command line (1-based), to name it without showing it. */
+function topCommand(name: string, position: number): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
+  if (!isHarmless(name)) throw new UsageError(`Unknown command: ${describeArgument(name, position)}.`, PROGRAM);
   const what = name.startsWith('-') ? `Unknown flag '${name}' (flags go after the command).` : `Unknown command '${name}'.`;
   throw new UsageError(`${what}${didYouMean(name, TOP_LEVEL_NAMES)}`, PROGRAM);
 }
 
-function subcommand(group: CommandGroup, name: string | undefined): CommandSpec {
+function subcommand(group: CommandGroup, name: string | undefined, position: number): CommandSpec {
   const names = group.commands.map((c) => c.name.split(' ')[1] ?? '');
   const where = `${PROGRAM} ${group.name}`;
   if (name === undefined || name.startsWith('-')) throw new UsageError(`Missing command: ${names.join(', ')}.`, where);
   const command = group.commands.find((c) => c.name === `${group.name} ${name}`);
+  if (command === undefined && !isHarmless(name)) throw new UsageError(`Unknown command: ${describeArgument(name, position)}.`, where);
   if (command === undefined) throw new UsageError(`Unknown command '${name}'.${didYouMean(name, names)}`, where);
   return command;
 }
@@ -112,7 +115,7 @@ async function help(io: CliIo, path: readonly string[]): Promise<number> {
     return 0;
   }
   if (name === 'emulator') return runEmulatorCommand(['--help'], io);
-  const command = group === undefined ? topCommand(name) : subcommand(group, sub);
+  const command = group === undefined ? topCommand(name, 2) : subcommand(group, sub, 3);
   return runCommand(command, ['--help'], io);
 }
 

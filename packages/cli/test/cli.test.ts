@@ -63,6 +63,28 @@ describe('the aps-ssa command line', () => {
     expect(await ws.run(cases[1]![0])).toEqual({ code: 2, stdout: '', stderr: cases[1]![1] });
   });
 
+  it('never echoes an unexpected argument that may be a secret (a token, a PEM, a base64 blob) through the real bin', async () => {
+    const jwt = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.${Buffer.from(JSON.stringify({ sub: 'sa', scope: ['data:read'] })).toString('base64url')}.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg`;
+    const secret = 'Zx81kQ2vR7pL0mN4bC6dF9gH3jK5sT8w';
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+    const cases: [string[], string][] = [
+      [['token', jwt], "aps-ssa token: Unexpected argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['keys', 'list', '--account', 'sa', secret], "aps-ssa keys list: Unexpected argument #5 (not shown: it may be a secret). See 'aps-ssa keys list --help'.\n"],
+      [[jwt], "aps-ssa: Unknown command: argument #1 (not shown: it may be a secret). See 'aps-ssa --help'.\n"],
+      [['keys', Buffer.from(secret).toString('base64')], "aps-ssa keys: Unknown command: argument #2 (not shown: it may be a secret). See 'aps-ssa keys --help'.\n"],
+      [['token', pem], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['token', `--${secret}`], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['help', secret], "aps-ssa: Unknown command: argument #2 (not shown: it may be a secret). See 'aps-ssa --help'.\n"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ws.run(args);
+      expect({ args: args.length, ...result }).toEqual({ args: args.length, code: 2, stdout: '', stderr: message });
+      for (const part of [jwt.split('.')[1]!, secret, Buffer.from(secret).toString('base64').slice(0, 12), 'MIIEvQIBADAN', 'BEGIN']) {
+        expect(result.stderr).not.toContain(part);
+      }
+    }
+  });
+
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const { io, stdout } = memoryIo();

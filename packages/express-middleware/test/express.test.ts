@@ -8,6 +8,8 @@ import { ssaErrorHandler, ssaTokenMiddleware } from '../src/index.js';
 import type { ApsRequestContext } from '../src/index.js';
 import { FAST_FAILURE, expectNoSecrets, listen, logged } from './support.js';
 
+const UNAVAILABLE = 'No Autodesk Platform Services access token can be had right now. Try again later.';
+
 // Both majors run every scenario: the middleware must not rely on Express 5's promise handling.
 describe.each([
   ['Express 5', express5],
@@ -16,10 +18,12 @@ describe.each([
   let emulator: Emulator;
   let registry: ProviderRegistry;
   let server: { url: string; close(): Promise<void> } | undefined;
+  let log: string[];
 
   beforeEach(async () => {
     emulator = await startEmulator({ port: 0, rateLimit: 0 });
     registry = new ProviderRegistry();
+    log = [];
   });
   afterEach(async () => {
     await server?.close();
@@ -27,6 +31,13 @@ describe.each([
     await registry.close();
     await emulator.close();
   });
+
+  /** A body for anonymous callers: no service account or client id, no URL, none of APS's text. */
+  function expectGeneric(text: string): void {
+    for (const detail of [emulator.seed.serviceAccountId, emulator.seed.clientId, emulator.url, 'http', 'APS refused', 'invalid_', 'Retry']) {
+      expect(text).not.toContain(detail);
+    }
+  }
 
   /** An app whose `/me` calls APS through `req.aps.client`, behind the middleware made of `options`. */
   async function serve(options: Parameters<typeof ssaTokenMiddleware>[0] = {}): Promise<string> {
@@ -39,7 +50,7 @@ describe.each([
         next(error);
       }
     });
-    app.use(ssaErrorHandler());
+    app.use(ssaErrorHandler({ log: (line) => log.push(line) }));
     server = await listen(app);
     return server.url;
   }
@@ -119,14 +130,15 @@ describe.each([
     const response = await fetch(`${url}/me`);
     expect(response.status).toBe(503);
     const text = await response.text();
-    const body = JSON.parse(text) as { error: string; message: string };
-    expect(body.error).toBe('ERR_SSA_TOKEN_UNAVAILABLE');
-    expect(body.message).toMatch(new RegExp(`^No valid APS access token for service account ${emulator.seed.serviceAccountId} .*503`));
-    // Retry-After is when the provider allows its next exchange, as the message says.
-    const next = /The token endpoint may recover: the next exchange is allowed in (\d+) s\./.exec(body.message)?.[1];
+    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
+    expectGeneric(text);
+    // The detail is logged; Retry-After is when the provider allows its next exchange, as the log says.
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token for service account ${emulator.seed.serviceAccountId} .*503`))]);
+    const next = /The token endpoint may recover: the next exchange is allowed in (\d+) s\./.exec(log[0]!)?.[1];
     expect(next).toBeDefined();
     expect(response.headers.get('retry-after')).toBe(String(Math.max(1, Number(next))));
     expectNoSecrets(text, emulator);
+    expectNoSecrets(log.join('\n'), emulator);
     expect(emulator.counters().userprofile).toMatchObject({ ok: 0 });
   });
 
@@ -136,7 +148,10 @@ describe.each([
     const response = await fetch(`${url}/me`);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('42');
-    expect(await response.json()).toMatchObject({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringMatching(/rate|429/i) });
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
+    expectGeneric(text);
+    expect(log).toEqual([expect.stringMatching(/rate|429/i)]);
   });
 
   it('answers 503 when the token endpoint cannot be reached', async () => {
@@ -145,7 +160,9 @@ describe.each([
     const response = await fetch(`${url}/me`);
     expect(response.status).toBe(503);
     const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringMatching(/^No valid APS access token/) });
+    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
+    expectGeneric(text);
+    expect(log).toEqual([expect.stringMatching(/^ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token/)]);
     expectNoSecrets(text, emulator);
   });
 
@@ -155,11 +172,11 @@ describe.each([
     expect(response.status).toBe(502);
     expect(response.headers.get('retry-after')).toBeNull();
     const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({
-      error: 'ERR_SSA_TOKEN_UNAVAILABLE',
-      message: expect.stringMatching(/client credentials are invalid.*Retrying cannot fix this/s),
-    });
+    expect(JSON.parse(text)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: "Autodesk Platform Services refused this server's service account credentials." });
+    expectGeneric(text);
+    expect(log).toEqual([expect.stringMatching(/client credentials are invalid.*Retrying cannot fix this/s)]);
     expectNoSecrets(text, emulator, ['wrong-secret-0123456789abcdef']);
+    expectNoSecrets(log.join('\n'), emulator, ['wrong-secret-0123456789abcdef']);
   });
 
   it('answers 503 once the middleware is closed, and leaves other errors to the next handler', async () => {
@@ -169,7 +186,7 @@ describe.each([
     app.get('/boom', () => {
       throw new Error('not an aps-ssa error');
     });
-    app.use(ssaErrorHandler());
+    app.use(ssaErrorHandler({ log: (line) => log.push(line) }));
     app.use((err: Error, _req: unknown, res: { status(code: number): { send(body: string): void } }, _next: unknown) => {
       res.status(500).send(`next handler: ${err.message}`);
     });
@@ -179,7 +196,8 @@ describe.each([
     await middleware.close();
     const closed = await fetch(`${server.url}/ok`);
     expect(closed.status).toBe(503);
-    expect(await closed.json()).toEqual({ error: 'ERR_SSA_CLOSED', message: 'The token provider is closed. Create a new provider to get tokens again.' });
+    expect(await closed.json()).toEqual({ error: 'ERR_SSA_CLOSED', message: 'The server is shutting down. Try again later.' });
+    expect(log).toEqual(['ERR_SSA_CLOSED: The token provider is closed. Create a new provider to get tokens again.']);
     const other = await fetch(`${server.url}/boom`);
     expect([other.status, await other.text()]).toEqual([500, 'next handler: not an aps-ssa error']);
   });

@@ -1,12 +1,13 @@
 import { Catch, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SsaClosedError, SsaTokenUnavailableError, tokenFailureResponse } from '@aps-ssa/core';
+import { SsaClosedError, SsaTokenUnavailableError, type TokenFailureResponse, tokenFailureResponse } from '@aps-ssa/core';
 
 /**
  * The JSON body {@link SsaExceptionFilter} answers with: Nest's usual error shape plus the stable
- * `code`. The detailed reason is logged rather than sent, since it describes the server's own
- * configuration (client and service account ids, which variable to fix).
+ * `code`, and core's generic sentence as `message`. The detailed reason is logged rather than sent,
+ * since it describes the server's own configuration (client and service account ids, which variable
+ * to fix) and quotes APS.
  */
 export interface SsaErrorResponseBody {
   readonly statusCode: 502 | 503;
@@ -48,20 +49,11 @@ export class SsaExceptionFilter implements ExceptionFilter<SsaTokenUnavailableEr
     const response: unknown = host.switchToHttp().getResponse();
     const answer = tokenFailureResponse(error)!;
     if (answer.retryAfter !== undefined) httpAdapter.setHeader(response, 'Retry-After', String(answer.retryAfter));
-    httpAdapter.reply(response, responseBody(answer.code, answer.status), answer.status);
+    httpAdapter.reply(response, responseBody(answer), answer.status);
   }
 }
 
-function responseBody(code: SsaErrorResponseBody['code'], status: 502 | 503): SsaErrorResponseBody {
-  if (code === 'ERR_SSA_CLOSED') {
-    return { statusCode: 503, error: 'Service Unavailable', code, message: 'The server is shutting down. Try again later.' };
-  }
-  return status === 503
-    ? {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code,
-        message: 'No Autodesk Platform Services access token can be had right now. Try again later.',
-      }
-    : { statusCode: 502, error: 'Bad Gateway', code, message: "Autodesk Platform Services refused this server's service account credentials." };
+function responseBody(answer: TokenFailureResponse): SsaErrorResponseBody {
+  const { code, message } = answer;
+  return answer.status === 503 ? { statusCode: 503, error: 'Service Unavailable', code, message } : { statusCode: 502, error: 'Bad Gateway', code, message };
 }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { describeType, rejectUnknownOptions, requireOptionsObject, SsaError, SsaOptionError } from '@aps-ssa/core';
+import { Injectable, Logger } from '@nestjs/common';
+import { describeType, rejectUnknownOptions, requireOptionsObject, SsaError, SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
 import { SSA_HEALTH_CHECK_TIMEOUT } from './ssa.constants.js';
 import { SsaTokenService } from './ssa-token.service.js';
 
@@ -13,7 +13,10 @@ export interface SsaHealthStatus {
   readonly expiresAt?: string;
   /** Whole seconds the current token stays valid, when `up`. */
   readonly secondsLeft?: number;
-  /** Why no token could be had, when `down`: the error's stable `code` and its message (never a secret). */
+  /**
+   * Why no token could be had, when `down`: the error's stable `code` and a generic sentence, fit for
+   * an anonymous prober (no id, URL or APS text). The error's own message is logged as a warning.
+   */
   readonly error?: { readonly code: string; readonly message: string };
 }
 
@@ -44,6 +47,8 @@ export interface SsaHealthCheckOptions {
  */
 @Injectable()
 export class SsaHealthIndicator {
+  readonly #logger = new Logger('SsaHealthIndicator');
+
   constructor(private readonly tokens: SsaTokenService) {}
 
   /**
@@ -61,7 +66,8 @@ export class SsaHealthIndicator {
     try {
       const token = await Promise.race([this.tokens.getToken(), timedOut]);
       if (token === 'timeout') {
-        return down('ERR_SSA_TIMEOUT', `No APS access token within ${timeout} ms: the token endpoint is slow or unreachable, and the refresh goes on.`);
+        this.#logger.warn(`ERR_SSA_TIMEOUT: no APS access token within ${timeout} ms: the token endpoint is slow or unreachable, and the refresh goes on.`);
+        return down('ERR_SSA_TIMEOUT', `No Autodesk Platform Services access token within ${timeout} ms. Try again later.`);
       }
       return {
         status: 'up',
@@ -71,12 +77,15 @@ export class SsaHealthIndicator {
     } catch (error) {
       // The provider fails only with SsaErrors; anything else is a bug, not an outage.
       if (!(error instanceof SsaError)) throw error;
-      return down(error.code, error.message);
+      this.#logger.warn(`${error.code}: ${error.message}`);
+      return down(error.code, tokenFailureResponse(error)?.message ?? UNAVAILABLE);
     } finally {
       clearTimeout(timer);
     }
   }
 }
+
+const UNAVAILABLE = 'No Autodesk Platform Services access token can be had right now. Try again later.';
 
 // Node's timers fire at once beyond this (2^31 - 1 ms).
 const MAX_TIMEOUT = 2_147_483_647;

@@ -4,7 +4,7 @@ import type { Emulator } from '@aps-ssa/emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SsaHealthIndicator, SsaModule } from '../src/index.js';
 import type { SsaHealthStatus, SsaModuleOptions } from '../src/index.js';
-import { listen } from './support.js';
+import { listen, MemoryLogger } from './support.js';
 
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;
@@ -35,9 +35,10 @@ class HealthController {
 async function start(options: SsaModuleOptions) {
   @Module({ imports: [SsaModule.forRoot(options)], controllers: [HealthController] })
   class AppModule {}
-  const started = await listen(AppModule);
+  const logger = new MemoryLogger();
+  const started = await listen(AppModule, logger);
   close = () => started.app.close();
-  return started;
+  return { ...started, logger };
 }
 
 describe('SsaHealthIndicator', () => {
@@ -54,24 +55,42 @@ describe('SsaHealthIndicator', () => {
     expect(body.error).toBeUndefined();
   });
 
-  it('is down, with the reason, when no token can be had', async () => {
+  it('is down with a code and a generic sentence when no token can be had, the reason going to the log', async () => {
     emulator.faults.inject({ kind: 'server-error', count: 2 });
-    const { url } = await start({ env: emulator.seed.env, retry });
+    const { url, logger } = await start({ env: emulator.seed.env, retry });
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as SsaHealthStatus;
-    expect(body).toEqual({ status: 'down', error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE', message: expect.stringContaining('No valid APS access token') } });
-    expect(body.error?.message).not.toContain(emulator.seed.clientSecret);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'down',
+      error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE', message: 'No Autodesk Platform Services access token can be had right now. Try again later.' },
+    });
+    for (const detail of [emulator.seed.serviceAccountId, emulator.seed.clientId, emulator.url, emulator.seed.clientSecret, '500']) expect(text).not.toContain(detail);
+    const warning = logger.lines.find((line) => line.startsWith('warn ERR_SSA_TOKEN_UNAVAILABLE: No valid APS access token'));
+    expect(warning).toContain(emulator.seed.serviceAccountId);
+    expect(logger.lines.join('\n')).not.toContain(emulator.seed.clientSecret);
+  });
+
+  it('tells a prober nothing of APS’s refusal, which is logged', async () => {
+    const { url, logger } = await start({ env: { ...emulator.seed.env, APS_CLIENT_SECRET: 'not-the-secret' }, retry });
+    const text = await (await fetch(`${url}/healthz`)).text();
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'down',
+      error: { code: 'ERR_SSA_TOKEN_UNAVAILABLE', message: "Autodesk Platform Services refused this server's service account credentials." },
+    });
+    for (const detail of [emulator.seed.serviceAccountId, emulator.seed.clientId, 'invalid', 'not-the-secret']) expect(text).not.toContain(detail);
+    expect(logger.lines.some((line) => line.startsWith('warn ERR_SSA_TOKEN_UNAVAILABLE') && line.includes(emulator.seed.clientId))).toBe(true);
   });
 
   it('is down within its timeout when the token endpoint hangs', async () => {
     emulator.faults.inject({ kind: 'hang', count: 1 });
-    const { app } = await start({ env: emulator.seed.env });
+    const { app, logger } = await start({ env: emulator.seed.env });
     const health = await app.get(SsaHealthIndicator).check({ timeout: 200 });
     expect(health).toEqual({
       status: 'down',
-      error: { code: 'ERR_SSA_TIMEOUT', message: 'No APS access token within 200 ms: the token endpoint is slow or unreachable, and the refresh goes on.' },
+      error: { code: 'ERR_SSA_TIMEOUT', message: 'No Autodesk Platform Services access token within 200 ms. Try again later.' },
     });
+    expect(logger.lines).toContain('warn ERR_SSA_TIMEOUT: no APS access token within 200 ms: the token endpoint is slow or unreachable, and the refresh goes on.');
   });
 
   it('rejects invalid options', async () => {

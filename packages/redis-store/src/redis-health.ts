@@ -1,3 +1,5 @@
+import { summarizeError } from './error-summary.js';
+import { RedisUnavailable } from './redis-client.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
 
 // After a failed or slow command, Redis is left alone this long: while it is down, requests fall
@@ -26,7 +28,7 @@ export class RedisHealth {
     this.#recheckAt = performance.now() + RECHECK_INTERVAL_MS;
     if (this.#down) return;
     this.#down = true;
-    this.#emit({ type: 'redis-unavailable', reason: describeFailure(error) });
+    this.#emit({ type: 'redis-unavailable', reason: error instanceof RedisUnavailable ? error.message : summarizeError(error) });
   }
 
   succeeded(): void {
@@ -34,11 +36,4 @@ export class RedisHealth {
     this.#down = false;
     this.#emit({ type: 'redis-available' });
   }
-}
-
-// ioredis messages name the failure ("Connection is closed.", "Command timed out", "NOPERM …");
-// the error itself is not passed on, as it may carry the command and its arguments.
-function describeFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }

@@ -122,7 +122,7 @@ describe.skipIf(!available)('entry scripts (real Redis)', () => {
     expect(waiting).toEqual({ outcome: 'locked', holderFence: 1 });
     await scripts.fail(keys, 1, 'a', '{"code":"ERR_SSA_RATE_LIMITED"}', 10_000);
     expect(await redis.exists(keys.lock)).toBe(0);
-    expect(await scripts.acquire(keys, 0, 1, 'b', 10_000)).toEqual({ outcome: 'failed', error: '{"code":"ERR_SSA_RATE_LIMITED"}' });
+    expect(await scripts.acquire(keys, 0, 1, 'b', 10_000)).toEqual({ outcome: 'failed', fence: 1, error: '{"code":"ERR_SSA_RATE_LIMITED"}' });
     // A newcomer (not waiting for holder 1) takes the lock and tries again.
     expect(await scripts.acquire(keys, 0, 0, 'c', 10_000)).toEqual({ outcome: 'acquired', fence: 2 });
   });

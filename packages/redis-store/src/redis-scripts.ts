@@ -6,7 +6,7 @@ import type { RedisClient } from './redis-client.js';
 // a channel, not a key, so it is allowed in a script on a cluster too.
 
 // In order: a token written since the caller's read (fence > ARGV[1]) is returned; a failure of the
-// holder the caller waits for (fence >= ARGV[4], when > 0) is returned; a held lock is reported with
+// holder the caller waits for (fence >= ARGV[4], when > 0) is returned with its fence; a held lock is reported with
 // the holder's fence (the counter's value: only acquiring increments it); else the lock is taken.
 // The new fence comes from INCR, raised above the stored token's in case the counter was lost.
 const ACQUIRE = `
@@ -19,7 +19,7 @@ local waitingFor = tonumber(ARGV[4])
 if waitingFor > 0 then
   local failure = redis.call('HMGET', KEYS[4], 'fence', 'error')
   if (tonumber(failure[1]) or 0) >= waitingFor then
-    return {'failed', storedFence, failure[2]}
+    return {'failed', tonumber(failure[1]), failure[2]}
   end
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
@@ -87,8 +87,8 @@ export type AcquireResult =
   | { readonly outcome: 'locked'; readonly holderFence: number }
   /** A token was written since the caller's read; `data` is the sealed entry. */
   | { readonly outcome: 'changed'; readonly storedFence: number; readonly data: string | undefined }
-  /** The holder the caller waited for failed; `error` is its serialised failure. */
-  | { readonly outcome: 'failed'; readonly error: string };
+  /** The holder the caller waited for failed; `error` is its sealed failure record, written with fence `fence`. */
+  | { readonly outcome: 'failed'; readonly fence: number; readonly error: string };
 
 /** The entry's atomic operations, as Lua scripts run by EVALSHA (EVAL once if the server lacks the script). */
 export class EntryScripts {
@@ -111,7 +111,7 @@ export class EntryScripts {
       case 'locked':
         return { outcome, holderFence: Number(fence) };
       case 'failed':
-        return { outcome, error: data ?? '' };
+        return { outcome, fence: Number(fence), error: data ?? '' };
       default:
         return { outcome: 'changed', storedFence: Number(fence), data: data ?? undefined };
     }

@@ -7,6 +7,9 @@
  * - `redis-available`: Redis answers again; the instance shares tokens with the fleet again.
  * - `entry-rejected`: a stored entry did not decrypt or did not hold a token (tampered with,
  *   written with another secret or by an incompatible version). It is treated as missing.
+ * - `failure-rejected`: the failure record left by the lock holder this instance waited for did not
+ *   decrypt under its key and fence, or held an invalid field (forged, replayed or tampered with).
+ *   It is ignored: this instance competes for the lock and exchanges itself.
  * - `lock-acquired`: this instance holds the lock of `key` with fencing token `fence` and is about
  *   to exchange; every other instance waits for its token.
  * - `write-rejected`: this instance's lock had expired and a newer holder already wrote a token;
@@ -28,6 +31,7 @@ export type RedisTokenStoreEvent =
   | { readonly type: 'redis-unavailable'; readonly reason: string }
   | { readonly type: 'redis-available' }
   | { readonly type: 'entry-rejected'; readonly key: string; readonly reason: 'undecryptable' | 'malformed' }
+  | { readonly type: 'failure-rejected'; readonly key: string; readonly reason: 'undecryptable' | 'malformed' }
   | { readonly type: 'lock-acquired'; readonly key: string; readonly fence: number }
   | { readonly type: 'write-rejected'; readonly key: string; readonly fence: number }
   | { readonly type: 'wait-timeout'; readonly key: string; readonly waited: number };

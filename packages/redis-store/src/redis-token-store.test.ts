@@ -342,6 +342,63 @@ describe.skipIf(!available)('RedisTokenStore (real Redis)', () => {
     expect(error.retryable).toBe(false);
   });
 
+  describe('a failure record planted by a Redis writer', () => {
+    // Holder 1 (a stuck process) holds the lock; a waiter waits on it. The Redis writer then frees
+    // the lock and leaves a failure record for holder 1, as a failing holder would.
+    const plant = async (record: string, fence = 1) => {
+      await new EntryScripts(admin).acquire(keys, 0, 0, 'stuck-holder', 60_000);
+      const { store, events } = newStore();
+      const exchange = controlledExchange();
+      const waited = store.refresh(KEY, exchange.exchange, {});
+      await expect.poll(() => admin.pubsub('NUMSUB', keys.channel)).toEqual([keys.channel, 1]);
+      await admin.del(keys.lock);
+      await admin.hset(keys.failure, 'fence', fence, 'error', record);
+      await admin.publish(keys.channel, 'failed');
+      return { waited, exchange, events };
+    };
+    const lockout = { code: 'ERR_SSA_RATE_LIMITED', message: 'APS refused the exchange: rate limit exceeded.', retryable: true, status: 429, retryAfter: 1e9 };
+    const cipher = createTokenCipher(deriveEncryptionKey(SECRET));
+
+    it.each([
+      ['a plain JSON record asking for a 1e9 s wait (no secret)', () => JSON.stringify(lockout)],
+      ['garbage', () => 'v1.not-an-iv.not-a-tag'],
+      ['a record sealed for another identity’s key (replayed)', () => cipher.seal(JSON.stringify(lockout), `${entryKeys(PREFIX, 'aps-ssa:token:v1:other').failure}#1`)],
+      ['a record sealed for an earlier holder, relabelled with the current fence', () => cipher.seal(JSON.stringify(lockout), `${keys.failure}#0`)],
+    ])('ignores %s: the waiter exchanges itself and gets a token', async (_, record) => {
+      const { waited, exchange, events } = await plant(record());
+      const token = await waited;
+      expect(token.accessToken).toMatch(/^token-/);
+      expect(exchange.calls).toBe(1);
+      expect(events).toContainEqual({ type: 'failure-rejected', key: KEY, reason: 'undecryptable' });
+      expect(events).toContainEqual({ type: 'lock-acquired', key: KEY, fence: 2 });
+    });
+
+    it.each([
+      ['an unknown code', { ...lockout, code: 'ERR_SSA_FOREVER' }],
+      ['a non-finite Retry-After', { ...lockout, retryAfter: '1e999' }],
+      ['a negative Retry-After', { ...lockout, retryAfter: -1 }],
+      ['a status that is not HTTP', { ...lockout, status: 4290 }],
+      ['a missing retryable flag', { ...lockout, retryable: undefined }],
+      ['an extra field', { ...lockout, cause: { stack: 'x' } }],
+      ['issues on another code', { ...lockout, issues: [] }],
+      ['an unknown issue cause', { ...lockout, code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ cause: 'moon', message: 'x' }] }],
+      ['an oversized message', { ...lockout, message: 'x'.repeat(10_000) }],
+    ])('ignores a sealed record with %s', async (_, record) => {
+      const { waited, exchange, events } = await plant(cipher.seal(JSON.stringify(record), `${keys.failure}#1`));
+      expect((await waited).accessToken).toMatch(/^token-/);
+      expect(exchange.calls).toBe(1);
+      expect(events).toContainEqual({ type: 'failure-rejected', key: KEY, reason: 'malformed' });
+    });
+
+    it('caps the Retry-After of a genuine record at one failure cool-down', async () => {
+      const { waited, exchange } = await plant(cipher.seal(JSON.stringify(lockout), `${keys.failure}#1`));
+      const error = (await waited.catch((e: unknown) => e)) as SsaTokenEndpointError;
+      expect(error).toBeInstanceOf(SsaTokenEndpointError);
+      expect(error).toMatchObject({ code: 'ERR_SSA_RATE_LIMITED', status: 429, retryable: true, retryAfter: 60 });
+      expect(exchange.calls).toBe(0);
+    });
+  });
+
   it('takes over, rather than fail, when the holder failed for its own reasons (it was closed)', async () => {
     const holder = newStore();
     const waiter = newStore();

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isStoredToken, SsaClosedError, type StoredToken, type TokenStore, type TokenStoreRefreshOptions } from '@aps-ssa/core';
+import { isStoredToken, SsaClosedError, type SsaTokenEndpointError, type StoredToken, type TokenStore, type TokenStoreRefreshOptions } from '@aps-ssa/core';
 import { type EntryKeys, entryKeys } from './entry-keys.js';
 import { type RedisClient, whenReady, withTimeout } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
 import { EntryScripts } from './redis-scripts.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
 import { normalizeOptions, type RedisTokenStoreOptions, type RedisTokenStoreSettings } from './redis-token-store-options.js';
-import { reviveFailure, serializeFailure } from './shared-failure.js';
+import { failureBinding, reviveFailure, serializeFailure } from './shared-failure.js';
 import { createTokenCipher, type TokenCipher } from './token-cipher.js';
 import { type ChannelWatch, UpdateListener } from './update-listener.js';
 
@@ -121,9 +121,9 @@ export class RedisTokenStore implements TokenStore {
           case 'acquired':
             return await this.#exchangeHoldingLock(key, keys, attempt.fence, owner, exchange);
           case 'failed': {
-            const failure = reviveFailure(attempt.error);
+            const failure = this.#openFailure(key, keys, attempt.fence, attempt.error);
             if (failure !== undefined) throw failure;
-            // Unreadable: ignore it and compete for the lock like a newcomer.
+            // Unreadable, forged or replayed: ignore it and compete for the lock like a newcomer.
             waitingFor = 0;
             continue;
           }
@@ -181,7 +181,9 @@ export class RedisTokenStore implements TokenStore {
       clearInterval(renewal);
       const failure = serializeFailure(error);
       await this.#command('release', () =>
-        failure === undefined ? this.#scripts.release(keys, owner) : this.#scripts.fail(keys, fence, owner, failure, lockTtl),
+        failure === undefined
+          ? this.#scripts.release(keys, owner)
+          : this.#scripts.fail(keys, fence, owner, this.#cipher.seal(failure, failureBinding(keys, fence)), lockTtl),
       );
       throw error;
     }
@@ -247,6 +249,14 @@ export class RedisTokenStore implements TokenStore {
     if (isStoredToken(token)) return token;
     this.#emit({ type: 'entry-rejected', key, reason: 'malformed' });
     return undefined;
+  }
+
+  /** The holder's failure, or `undefined` (reported) when the record does not open under this key and fence, or is invalid. */
+  #openFailure(key: string, keys: EntryKeys, fence: number, data: string): SsaTokenEndpointError | undefined {
+    const plaintext = this.#cipher.open(data, failureBinding(keys, fence));
+    const failure = plaintext === undefined ? undefined : reviveFailure(plaintext);
+    if (failure === undefined) this.#emit({ type: 'failure-rejected', key, reason: plaintext === undefined ? 'undecryptable' : 'malformed' });
+    return failure;
   }
 
   #seal(keys: EntryKeys, token: StoredToken): string {

@@ -39,11 +39,13 @@ export function redisServerAvailability(): { available: boolean; reason?: string
  * Starts a throw-away `redis-server` (no persistence) on a free loopback port and waits until it
  * answers PING. With `cluster: true` it is a one-node Redis Cluster owning every slot: enough for
  * ioredis's `Cluster` client, and Redis still refuses a script whose keys span slots (CROSSSLOT).
+ * `args` are more server options, e.g. `['--rename-command', 'EVAL', '']` for a Redis without scripting.
  */
-export async function startRedisServer(options: { cluster?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(options: { cluster?: boolean; args?: readonly string[] } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'aps-ssa-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  args.push(...(options.args ?? []));
   if (options.cluster === true) args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1');
   const start = async (): Promise<ChildProcess> => {
     const started = await spawnRedis(port, args);

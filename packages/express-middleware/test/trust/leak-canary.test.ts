@@ -12,9 +12,12 @@ import { createApp } from '../../../../apps/express-sample/src/app.js';
 import { CanaryWatch, canarySecret } from '../../../core/test/trust/support/canaries.js';
 import { ssaErrorHandler, ssaTokenMiddleware } from '../../src/index.js';
 import type { SsaTokenMiddleware } from '../../src/index.js';
+import { countExpressLogs } from './support.js';
 
 const watch = new CanaryWatch();
 watch.captureOutput();
+// Only Express's own lines: the test's console calls below must not make the log check look exercised.
+const expressLogs = countExpressLogs();
 
 let emulator: Emulator;
 let env: Record<string, string>;
@@ -120,7 +123,7 @@ it('responses, req.aps, errors, events, logs and the middleware show no secret',
   await sample.close();
 
   expect(watch.pending).toEqual(expect.arrayContaining(['req.aps', 'error passed to next()', 'event refreshed', 'event refresh-failed', 'response /aps 200', 'response /aps 503', 'response /aps 502', 'response /me 200', 'response /missing 500']));
-  expect(watch.capturedLines, 'Express logged nothing: the log check proves nothing').toBeGreaterThan(0);
+  expect(expressLogs.count, 'Express logged nothing: the log check proves nothing').toBeGreaterThan(0);
   watch.expectClean(emulator);
   expect(watch.counts.canaries, `${watch.counts.canaries} canaries, ${watch.counts.values} values`).toBeGreaterThanOrEqual(4);
 });

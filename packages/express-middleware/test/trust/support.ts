@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { afterAll, beforeAll } from 'vitest';
 import { ssaErrorHandler } from '../../src/index.js';
 import type { SsaTokenMiddleware } from '../../src/index.js';
 
@@ -14,6 +15,8 @@ export function fingerprint(token: string): string {
 export interface TestApp {
   readonly url: string;
   get(path: '/token' | '/me'): Promise<{ status: number; body: Record<string, unknown>; retryAfter: string | null }>;
+  /** What `ssaErrorHandler()` logged: the detail behind each generic error body. */
+  readonly logged: string[];
   close(): Promise<void>;
 }
 
@@ -35,7 +38,8 @@ export async function serveApp(middleware: SsaTokenMiddleware): Promise<TestApp>
       next(error);
     }
   });
-  app.use(ssaErrorHandler());
+  const logged: string[] = [];
+  app.use(ssaErrorHandler({ log: (line) => logged.push(line) }));
   let server!: Server;
   await new Promise<void>((resolve) => {
     server = app.listen(0, '127.0.0.1', () => resolve());
@@ -43,6 +47,7 @@ export async function serveApp(middleware: SsaTokenMiddleware): Promise<TestApp>
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    logged,
     async get(path) {
       const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(HANG_LIMIT) });
       const text = await response.text();
@@ -78,4 +83,25 @@ export function trackUnhandledRejections(): { readonly reasons: unknown[]; stop(
   const listener = (reason: unknown): void => void reasons.push(reason);
   process.on('unhandledRejection', listener);
   return { reasons, stop: () => void process.off('unhandledRejection', listener) };
+}
+
+/**
+ * Counts the lines Express's own error logger writes (`logerror` in express/lib/application.js, which
+ * `console.error`s an unhandled error outside NODE_ENV=test), told apart by the caller's stack from
+ * the lines the test or the library write. Wraps whatever `console.error` is when the file's tests
+ * start, so call it after `CanaryWatch#captureOutput()`: the lines still reach the watch.
+ */
+export function countExpressLogs(): { readonly count: number } {
+  const counter = { count: 0 };
+  let restore: (() => void) | undefined;
+  beforeAll(() => {
+    const inner = console.error;
+    console.error = (...args: unknown[]) => {
+      if (/[\\/]express[\\/]lib[\\/]application\.js/.test(new Error().stack ?? '')) counter.count++;
+      inner.apply(console, args);
+    };
+    restore = () => void (console.error = inner);
+  });
+  afterAll(() => restore?.());
+  return counter;
 }
