@@ -1,3 +1,4 @@
+import { basicCredentials } from './basic-credentials.js';
 import { HttpTransportFailure, cleanServerText, sendHttpRequest } from './admin-http.js';
 import type { HttpAnswer } from './admin-http.js';
 import type { FullClock } from './clock.js';
@@ -140,10 +141,4 @@ function classify(answer: HttpAnswer, scopes: readonly string[]): { code: SsaTok
   }
   if (status >= 500) return { code: 'ERR_SSA_SERVER', hint: 'Retry later.', retryable: true };
   return { code: 'ERR_SSA_BAD_RESPONSE', hint: 'Check the base URL.', retryable: false };
-}
-
-/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before they are joined and base64-encoded. */
-function basicCredentials(clientId: string, clientSecret: string): string {
-  const encode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-  return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
 }
