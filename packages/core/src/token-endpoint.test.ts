@@ -148,6 +148,9 @@ describe('exchangeAssertion refuses what is not a token', () => {
     ['a string expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: '3599' }), /with an expires_in that is not a positive number of seconds/, false],
     ['a zero expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 0 }), /with an expires_in that is not a positive number/, false],
     ['a negative expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: -1 }), /with an expires_in that is not a positive number/, false],
+    ['an infinite expires_in (1e999 in JSON)', json(200, `{"access_token":"${TOKEN}","token_type":"Bearer","expires_in":1e999}`), /with an expires_in that is not a positive number/, false],
+    ['an absurd expires_in (a billion seconds)', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 1e9 }), /with an expires_in of 1000000000 s, more than a day/, false],
+    ['an expires_in of a day and a second', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 86_401 }), /with an expires_in of 86401 s, more than a day/, false],
     ['no token_type', json(200, { access_token: TOKEN, expires_in: 3599 }), /with a token_type other than Bearer/, false],
     ['an empty 204', (res) => res.writeHead(204).end(), /answered HTTP 204 with a body that is not valid JSON/, true],
   ];
