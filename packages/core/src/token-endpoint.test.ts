@@ -94,6 +94,20 @@ describe('exchangeAssertion sends', () => {
     });
   });
 
+  it.each([
+    [{ 'ratelimit-value': '10', 'ratelimit-remaining': '9' }, { limit: 10, remaining: 9 }],
+    [{ 'ratelimit-limit': '500', 'ratelimit-remaining': ' 499 ' }, { limit: 500, remaining: 499 }],
+    [{ 'ratelimit-value': '10' }, undefined],
+    [{ 'ratelimit-value': 'ten', 'ratelimit-remaining': '9' }, undefined],
+    [{ 'ratelimit-value': '10', 'ratelimit-remaining': '-1' }, undefined],
+    [{ 'ratelimit-value': '1e3', 'ratelimit-remaining': '9' }, undefined],
+    [{ 'ratelimit-value': '99999999999999999999', 'ratelimit-remaining': '9' }, undefined],
+    [{}, undefined],
+  ])('the rate-limit headers %j as %j', async (headers, expected) => {
+    respond = json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 3599 }, headers);
+    expect((await exchangeAssertion(options())).rateLimit).toEqual(expected);
+  });
+
   it('a narrower scope, space-delimited, only when asked', async () => {
     await exchangeAssertion(options({ scopes: ['data:read', 'data:write'] }));
     expect(new URLSearchParams(server.requests[0]?.body).get('scope')).toBe('data:read data:write');
