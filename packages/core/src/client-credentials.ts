@@ -5,7 +5,7 @@ import type { FullClock } from './clock.js';
 import { SsaTokenEndpointError } from './errors.js';
 import type { SsaTokenEndpointErrorCode } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
+import { MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
 import type { StoredToken } from './token-store.js';
 
 /**
@@ -93,7 +93,7 @@ export class ClientCredentialsToken {
     const body = answer.json as Record<string, unknown> | undefined;
     const accessToken = body?.['access_token'];
     const expiresIn = body?.['expires_in'];
-    if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0) {
+    if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN) {
       return { accessToken, tokenType: 'Bearer', scopes: [...scopes], obtainedAt: sentAt, expiresAt: sentAt + expiresIn * 1000 };
     }
     throw this.#failure(url, answer);

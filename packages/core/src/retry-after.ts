@@ -37,6 +37,13 @@ export function clampRetryAfter(seconds: unknown): number | undefined {
  * A `Retry-After` header in seconds, at most {@link MAX_RETRY_AFTER}: delay-seconds, or an HTTP-date
  * taken relative to `reference` (ms since the epoch, the response's `Date` when it has one).
  * `undefined` when absent or unreadable.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter('7', Date.now()); // 7
+ * parseRetryAfter('99999999', Date.now()); // 600 (MAX_RETRY_AFTER)
+ * parseRetryAfter(response.headers.get('retry-after'), Date.parse(response.headers.get('date') ?? '') || Date.now());
+ * ```
  */
 export function parseRetryAfter(value: string | null, reference: number): number | undefined {
   const text = value?.trim() ?? '';
