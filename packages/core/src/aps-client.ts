@@ -158,7 +158,7 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
         provider.invalidate(token);
         if (request.body === null || replay !== undefined) {
           // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
-          const fresh = await settle(provider.getToken(), response);
+          const fresh = await settle(provider.getToken(), [response, replay]);
           if (fresh.accessToken !== token.accessToken) {
             await response.body?.cancel();
             request = replay ?? request;
@@ -171,7 +171,10 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       // The replay copy is dropped unless the next hop resends it (an unread copy would hold the body in memory).
       if (!keepsBody || !REDIRECT_STATUSES.has(response.status)) await replay?.body?.cancel();
       if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
-      if (request.redirect === 'error') throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
+      if (request.redirect === 'error') {
+        await Promise.all([response.body?.cancel(), replay?.body?.cancel()]);
+        throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
+      }
       // Past the limit, or a streamed body already sent once (a 307/308 would need it again): the caller gets the redirect.
       if (redirects++ >= MAX_REDIRECTS || (keepsBody && isStreamed && request.body !== null)) {
         await replay?.body?.cancel();
@@ -183,12 +186,12 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
   };
 }
 
-/** `promise`'s value; when it rejects, `response`'s body is cancelled first (its socket is not left open). */
-async function settle<T>(promise: Promise<T>, response: Response): Promise<T> {
+/** `promise`'s value; when it rejects, the bodies of `unread` are cancelled first (no socket or copy is left behind). */
+async function settle<T>(promise: Promise<T>, unread: ReadonlyArray<Request | Response | undefined>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
-    await response.body?.cancel().catch(() => undefined);
+    await Promise.all(unread.map((message) => message?.body?.cancel().catch(() => undefined)));
     throw error;
   }
 }
