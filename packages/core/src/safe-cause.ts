@@ -1,3 +1,5 @@
+import { SsaError } from './errors.js';
+
 /**
  * Errors from outside aps-ssa (a token store, ioredis, a custom fetch) may quote what they were
  * handling: ioredis puts a failed command's arguments (a token being written) in its errors, a
@@ -67,8 +69,8 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
  * throw new SsaError('ERR_SSA_NETWORK', 'The token store failed (see `cause`).', { cause: safeCause(redisError, [clientSecret]) });
  * ```
  */
-export function safeCause(error: unknown, secrets: readonly string[], isOwn: (error: unknown) => boolean = () => false): Error {
-  if (isOwn(error)) return error as Error;
+export function safeCause(error: unknown, secrets: readonly string[]): Error {
+  if (error instanceof SsaError) return error;
   if (!(error instanceof Error)) return new ScrubbedError('Error', scrubSecrets(describe(error), secrets));
   const name = /^[\w$.-]{1,60}$/.test(error.name) ? error.name : 'Error';
   const raw = (error as { code?: unknown }).code;
