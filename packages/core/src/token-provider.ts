@@ -399,16 +399,17 @@ class CachingTokenProvider implements TokenProvider {
     // Such an error may quote what it was handling (ioredis: the command's arguments, a token among them),
     // so only a scrubbed summary of it is kept.
     const cause =
-      error instanceof SsaError
-        ? error
-        : new SsaError('ERR_SSA_NETWORK', 'The token store or the exchange failed unexpectedly (see `cause`).', {
-            cause: safeCause(error, this.#secrets()),
-          });
+      error instanceof SsaTokenEndpointError
+        ? withRetryAfterClamped(error)
+        : error instanceof SsaError
+          ? error
+          : new SsaError('ERR_SSA_NETWORK', 'The token store or the exchange failed unexpectedly (see `cause`).', {
+              cause: safeCause(error, this.#secrets()),
+            });
     const retryable = error instanceof SsaTokenEndpointError ? error.retryable : !(error instanceof SsaError);
     this.#consecutiveFailures++;
     const { retry, failureCoolDown, clock } = this.#options;
-    // Clamped here too: a failure shared through the store (another instance's, or a forged record) is not trusted further.
-    const retryAfter = cause instanceof SsaTokenEndpointError ? clampRetryAfter(cause.retryAfter) : undefined;
+    const retryAfter = cause instanceof SsaTokenEndpointError ? cause.retryAfter : undefined;
     // Between failed refreshes the pause grows from retry.maxDelay to failureCoolDown, so that a long
     // outage costs a few exchanges a minute, not a refresh's worth of attempts every few seconds.
     const wait = !retryable
@@ -468,6 +469,17 @@ class CachingTokenProvider implements TokenProvider {
       { cause: failure.error, retryAfter: seconds },
     );
   }
+}
+
+/**
+ * `error` with its `retryAfter` at most `MAX_RETRY_AFTER`. Clamped here too, not only where a `Retry-After` header
+ * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further.
+ */
+function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointError {
+  const retryAfter = clampRetryAfter(error.retryAfter);
+  if (retryAfter === error.retryAfter || error.constructor !== SsaTokenEndpointError) return error;
+  const { status, error: apsError, errorDescription, requestId, retryable, serverDate } = error;
+  return new SsaTokenEndpointError(error.code, error.message, { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate });
 }
 
 function quarterLife(token: StoredToken): number {

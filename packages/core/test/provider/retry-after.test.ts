@@ -94,7 +94,14 @@ describe('Retry-After', () => {
     });
     const provider = env.provider({ clock: time.providerClock, store: new ForgingStore(forged) });
 
-    await expect(provider.getToken()).rejects.toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE', retryAfter: MAX_RETRY_AFTER });
+    const failures: unknown[] = [];
+    provider.on('refresh-failed', (event) => void failures.push(event.error));
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: 'ERR_SSA_TOKEN_UNAVAILABLE',
+      retryAfter: MAX_RETRY_AFTER,
+      cause: { code: 'ERR_SSA_RATE_LIMITED', retryAfter: MAX_RETRY_AFTER },
+    });
+    expect(failures).toMatchObject([{ code: 'ERR_SSA_RATE_LIMITED', status: 429, retryAfter: MAX_RETRY_AFTER }]);
     expect(provider.stats.nextAttemptAt! - time.clock.now()).toBe(MAX_RETRY_AFTER * 1000);
     expect(env.emulator.counters().exchanges).toBe(0);
 
