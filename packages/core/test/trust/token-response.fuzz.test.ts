@@ -145,6 +145,9 @@ function codesFor({ status, transport }: Answer): readonly string[] {
   if (status >= 600) return ['ERR_SSA_NETWORK', 'ERR_SSA_BAD_RESPONSE', 'ERR_SSA_SERVER'];
   // The Fetch standard turns a 407 into a network error.
   if (status === 407) return ['ERR_SSA_NETWORK'];
+  // The Fetch standard sends a request answered 421 again on a new connection; under load undici's resend can
+  // fail (UND_ERR_REQ_CONTENT_LENGTH_MISMATCH), a network error, else the second 421 is what APS never sends.
+  if (status === 421) return ['ERR_SSA_BAD_RESPONSE', 'ERR_SSA_NETWORK'];
   if (status >= 200 && status < 300) return ['ERR_SSA_BAD_RESPONSE'];
   if (status === 400) return ['ERR_SSA_ASSERTION_INVALID', 'ERR_SSA_INVALID_GRANT', 'ERR_SSA_INVALID_REQUEST'];
   const byStatus: Record<number, string> = { 401: 'ERR_SSA_INVALID_CLIENT', 403: 'ERR_SSA_FORBIDDEN', 408: 'ERR_SSA_TIMEOUT', 429: 'ERR_SSA_RATE_LIMITED' };
