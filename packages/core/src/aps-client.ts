@@ -132,9 +132,9 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
 /**
  * A fetch that attaches the provider's token where the policy allows, follows redirects itself and retries a 401 once.
  *
- * As the Fetch standard treats credentials: once a hop leaves the allowed origins, no later hop carries the token,
- * even back on APS (that origin chose where the request went next), so a request that starts elsewhere never gets
- * it. A streamed body (`streamed`) is never copied for a replay: a 401 or a 307/308 that would need it again is
+ * As the Fetch standard treats credentials: once a hop goes where the policy refuses the token (another origin, the
+ * token endpoint), no later hop carries it, even back on APS (the other side chose where the request went next),
+ * so a request that starts elsewhere never gets it. A streamed body (`streamed`) is never copied for a replay: a 401 or a 307/308 that would need it again is
  * returned to the caller.
  */
 function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch, streamed: WeakSet<Request>): typeof fetch {
