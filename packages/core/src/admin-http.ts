@@ -1,4 +1,6 @@
 import ky from 'ky';
+import { parseRetryAfter } from './retry-after.js';
+import { safeCause } from './safe-cause.js';
 
 /** A server-supplied string is cut to this length in errors. */
 const MAX_FIELD_LENGTH = 300;
@@ -22,7 +24,7 @@ export interface HttpAnswer {
   readonly json: unknown;
   readonly contentType: string | undefined;
   readonly requestId?: string;
-  /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`). */
+  /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`), at most `MAX_RETRY_AFTER`. */
   readonly retryAfter?: number;
 }
 
@@ -61,9 +63,12 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     text = await response.text();
   } catch (error) {
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
-    // The fetch error's cause is the socket error (ECONNREFUSED...): it holds an address, not the request.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-    const reason = (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? error.message : 'unknown error');
+    // The fetch error's cause is the socket error (ECONNREFUSED...). A custom fetch may throw anything, quoting the
+    // request: only a scrubbed summary is kept, without the credential the request carried.
+    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? ''];
+    const cause = error instanceof Error && error.cause instanceof Error ? safeCause(error.cause, secrets) : undefined;
+    const reason =
+      (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? safeCause(error, secrets).message : 'unknown error');
     throw new HttpTransportFailure('network', reason, cause === undefined ? undefined : { cause });
   }
   const requestId = response.headers.get('x-request-id') ?? '';
@@ -92,11 +97,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function parseRetryAfter(value: string | null, reference: number): number | undefined {
-  const text = value?.trim() ?? '';
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - reference) / 1000));
 }

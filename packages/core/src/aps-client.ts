@@ -105,12 +105,19 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
       throw new SsaOptionError(`ky.${fixed}`, `\`ky.${fixed}\` is set by the client; use the \`${fixed === 'fetch' ? 'fetch' : 'baseUrl'}\` option instead.`);
     }
   }
-  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+  // ky hands its fetch a Request whatever the body was; only a hook still sees whether it was a stream.
+  const streamed = new WeakSet<Request>();
+  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? ((input, init) => globalThis.fetch(input, init)), streamed);
   return ky
     .create({
       prefixUrl: baseUrl,
       fetch: send,
       hooks: {
+        beforeRequest: [
+          (request, kyOptions) => {
+            if (isStream(kyOptions.body)) streamed.add(request);
+          },
+        ],
         // ky retries thrown errors as if they were network errors; "no token available" is not one.
         beforeRetry: [
           ({ error }) => {
@@ -122,16 +129,26 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
     .extend(extra);
 }
 
-/** A fetch that attaches the provider's token where the policy allows, follows redirects itself and retries a 401 once. */
-function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch): typeof fetch {
+/**
+ * A fetch that attaches the provider's token where the policy allows, follows redirects itself and retries a 401 once.
+ *
+ * As the Fetch standard treats credentials: once a hop goes where the policy refuses the token (another origin, the
+ * token endpoint), no later hop carries it, even back on APS (the other side chose where the request went next),
+ * so a request that starts elsewhere never gets it. A streamed body (`streamed`) is never copied for a replay: a 401 or a 307/308 that would need it again is
+ * returned to the caller.
+ */
+function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch, streamed: WeakSet<Request>): typeof fetch {
   return async (input, init) => {
     let request = new Request(input, init);
     // Options a Request does not keep (an undici dispatcher...) are passed on to every hop.
     const passOn = input instanceof Request ? init : undefined;
+    const isStreamed = input instanceof Request && streamed.has(input);
     let retried401 = false;
+    let leftAps = false;
     for (let redirects = 0; ; ) {
-      const replay = request.body === null ? undefined : request.clone();
-      const token = policy.allows(request.url) ? await provider.getToken() : undefined;
+      leftAps ||= !policy.allows(request.url);
+      const replay = request.body === null || isStreamed ? undefined : request.clone();
+      const token = leftAps ? undefined : await provider.getToken();
       const headers = new Headers(request.headers);
       if (token !== undefined) headers.set('authorization', `Bearer ${token.accessToken}`);
       const response = await baseFetch(new Request(request, { headers, redirect: 'manual' }), passOn);
@@ -139,21 +156,54 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       if (response.status === 401 && token !== undefined && !retried401) {
         retried401 = true;
         provider.invalidate(token);
-        // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
-        if ((await provider.getToken()).accessToken !== token.accessToken) {
-          await response.body?.cancel();
-          request = replay ?? request;
-          continue;
+        if (request.body === null || replay !== undefined) {
+          // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
+          const fresh = await settle(provider.getToken(), [response, replay]);
+          if (fresh.accessToken !== token.accessToken) {
+            await response.body?.cancel();
+            request = replay ?? request;
+            continue;
+          }
         }
       }
       const location = response.headers.get('location');
+      const keepsBody = keepsMethodAndBody(request.method, response.status);
+      // The replay copy is dropped unless the next hop resends it (an unread copy would hold the body in memory).
+      if (!keepsBody || !REDIRECT_STATUSES.has(response.status)) await replay?.body?.cancel();
       if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
-      if (request.redirect === 'error') throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
-      if (redirects++ >= MAX_REDIRECTS) return response;
+      if (request.redirect === 'error') {
+        await Promise.all([response.body?.cancel(), replay?.body?.cancel()]);
+        throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
+      }
+      // Past the limit, or a streamed body already sent once (a 307/308 would need it again): the caller gets the redirect.
+      if (redirects++ >= MAX_REDIRECTS || (keepsBody && isStreamed && request.body !== null)) {
+        await replay?.body?.cancel();
+        return response;
+      }
       await response.body?.cancel();
-      request = redirected(request, replay, response.status, new URL(location, request.url));
+      request = redirected(request, keepsBody ? replay : undefined, response.status, new URL(location, request.url));
     }
   };
+}
+
+/** `promise`'s value; when it rejects, the bodies of `unread` are cancelled first (no socket or copy is left behind). */
+async function settle<T>(promise: Promise<T>, unread: ReadonlyArray<Request | Response | undefined>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    await Promise.all(unread.map((message) => message?.body?.cancel().catch(() => undefined)));
+    throw error;
+  }
+}
+
+/** Whether a redirect resends the method and body (307/308, or 301/302 of anything but POST), as fetch does. */
+function keepsMethodAndBody(method: string, status: number): boolean {
+  return !((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST'));
+}
+
+/** A body that can be read only once: a web or Node.js stream, or any async iterable. */
+function isStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body instanceof ReadableStream || Symbol.asyncIterator in body);
 }
 
 /** The next hop of a redirect, as fetch would build it, minus the previous origin's credentials when the origin changes. */
@@ -161,7 +211,7 @@ function redirected(previous: Request, replay: Request | undefined, status: numb
   const headers = new Headers(previous.headers);
   if (url.origin !== new URL(previous.url).origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
   const common = { headers, signal: previous.signal, redirect: previous.redirect };
-  const toGet = (status === 303 && previous.method !== 'HEAD') || ((status === 301 || status === 302) && previous.method === 'POST');
+  const toGet = !keepsMethodAndBody(previous.method, status);
   if (toGet || replay === undefined) {
     if (toGet) for (const name of BODY_HEADERS) headers.delete(name);
     return new Request(url, { ...common, method: toGet ? 'GET' : previous.method });

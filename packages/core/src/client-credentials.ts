@@ -1,10 +1,11 @@
+import { basicCredentials } from './basic-credentials.js';
 import { HttpTransportFailure, cleanServerText, sendHttpRequest } from './admin-http.js';
 import type { HttpAnswer } from './admin-http.js';
 import type { FullClock } from './clock.js';
 import { SsaTokenEndpointError } from './errors.js';
 import type { SsaTokenEndpointErrorCode } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
+import { MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
 import type { StoredToken } from './token-store.js';
 
 /**
@@ -92,7 +93,7 @@ export class ClientCredentialsToken {
     const body = answer.json as Record<string, unknown> | undefined;
     const accessToken = body?.['access_token'];
     const expiresIn = body?.['expires_in'];
-    if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0) {
+    if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN) {
       return { accessToken, tokenType: 'Bearer', scopes: [...scopes], obtainedAt: sentAt, expiresAt: sentAt + expiresIn * 1000 };
     }
     throw this.#failure(url, answer);
@@ -140,10 +141,4 @@ function classify(answer: HttpAnswer, scopes: readonly string[]): { code: SsaTok
   }
   if (status >= 500) return { code: 'ERR_SSA_SERVER', hint: 'Retry later.', retryable: true };
   return { code: 'ERR_SSA_BAD_RESPONSE', hint: 'Check the base URL.', retryable: false };
-}
-
-/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before they are joined and base64-encoded. */
-function basicCredentials(clientId: string, clientSecret: string): string {
-  const encode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-  return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
 }

@@ -9,10 +9,15 @@
  * changed (an NTP step, a resumed VM) is followed at the next exchange.
  */
 export class ClockSkew {
-  #offset = 0;
+  #offset: number;
   #observed = false;
 
-  /** Milliseconds to add to local time to get the server's time; 0 until a sample was taken. */
+  /** `initialOffset` is the guess used until a `Date` header is seen. */
+  constructor(initialOffset = 0) {
+    this.#offset = initialOffset;
+  }
+
+  /** Milliseconds to add to local time to get the server's time; the initial guess until a sample was taken. */
   get offset(): number {
     return this.#offset;
   }

@@ -16,7 +16,17 @@ describe('normalizeClock', () => {
     const clock = normalizeClock({ now: () => now });
     now = 2_000;
     expect(clock.now()).toBe(2_000);
+    expect(clock.monotonic()).toBe(2_000); // no monotonic(): now() counts durations too
     expect(clock.setTimeout).toBe(systemClock.setTimeout);
+  });
+
+  it("keeps a clock's own monotonic(), which a wall-clock step does not move", () => {
+    const manual = new ManualClock(5_000);
+    const clock = normalizeClock(manual);
+    manual.stepWall(-3_600_000);
+    expect([clock.now(), clock.monotonic()]).toEqual([5_000 - 3_600_000, 5_000]);
+    const before = systemClock.monotonic();
+    expect(systemClock.monotonic()).toBeGreaterThanOrEqual(before);
   });
 
   it('uses the given timers', () => {
@@ -34,6 +44,7 @@ describe('normalizeClock', () => {
     [{ now: 5 }, '`clock` must be an object with a `now()` method returning milliseconds, got an object.'],
     [{ now: zero, setTimeout: zero }, '`clock` must have both `setTimeout` and `clearTimeout`, or neither (then real timers are used).'],
     [{ now: zero, setTimeout: 1, clearTimeout: 2 }, '`clock.setTimeout` and `clock.clearTimeout` must be functions.'],
+    [{ now: zero, monotonic: 1 }, '`clock.monotonic` must be a function returning milliseconds, got a number.'],
   ])('rejects %j', (clock, message) => {
     const error = (() => {
       try {

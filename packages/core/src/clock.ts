@@ -7,6 +7,11 @@ import { describeType } from './options.js';
  * and `setTimeout`/`clearTimeout` (give both or neither) let a test fire the waits as well.
  * Without them, waits use real timers that never keep the process alive.
  *
+ * Token age, refresh points and cool-downs are measured on `monotonic()`, which a wall-clock step
+ * (NTP, a user, a resumed VM) does not move; `now()` is read only where a wall time is needed (the
+ * assertion's `iat`/`exp`, comparing with a response's `Date`). A clock without `monotonic` uses
+ * `now` for both, which is what a test clock that only moves forward wants.
+ *
  * @example
  * ```ts
  * let now = Date.now();
@@ -15,8 +20,14 @@ import { describeType } from './options.js';
  * ```
  */
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch (the wall clock). */
   now(): number;
+  /**
+   * Milliseconds from any fixed origin, never going back and unmoved by wall-clock steps.
+   *
+   * @default `performance.now()` for {@link systemClock}; `now()` for a clock that does not have it
+   */
+  monotonic?(): number;
   /** Calls `callback` once, `ms` milliseconds from now; returns a handle for `clearTimeout`. */
   setTimeout?(callback: () => void, ms: number): unknown;
   /** Cancels a wait scheduled with this clock's `setTimeout`. */
@@ -27,8 +38,8 @@ export interface Clock {
 export type FullClock = Required<Clock>;
 
 /**
- * The real clock: `Date.now()`, and timers that are unref'd so that a pending wait never keeps
- * the process from exiting.
+ * The real clock: `Date.now()`, `performance.now()` for durations, and timers that are unref'd so
+ * that a pending wait never keeps the process from exiting.
  *
  * @example
  * ```ts
@@ -37,6 +48,7 @@ export type FullClock = Required<Clock>;
  */
 export const systemClock: FullClock = Object.freeze({
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (callback: () => void, ms: number): unknown => setTimeout(callback, ms).unref(),
   clearTimeout: (handle: unknown): void => clearTimeout(handle as NodeJS.Timeout),
 });
@@ -47,7 +59,10 @@ export function normalizeClock(clock: unknown): FullClock {
   if (typeof clock !== 'object' || clock === null || typeof (clock as Clock).now !== 'function') {
     throw new SsaOptionError('clock', `\`clock\` must be an object with a \`now()\` method returning milliseconds, got ${describeType(clock)}.`);
   }
-  const { setTimeout: set, clearTimeout: clear } = clock as Clock;
+  const { setTimeout: set, clearTimeout: clear, monotonic } = clock as Clock;
+  if (monotonic !== undefined && typeof monotonic !== 'function') {
+    throw new SsaOptionError('clock', `\`clock.monotonic\` must be a function returning milliseconds, got ${describeType(monotonic)}.`);
+  }
   if ((set === undefined) !== (clear === undefined)) {
     throw new SsaOptionError('clock', '`clock` must have both `setTimeout` and `clearTimeout`, or neither (then real timers are used).');
   }
@@ -57,6 +72,7 @@ export function normalizeClock(clock: unknown): FullClock {
   const source = clock as Clock;
   return {
     now: () => source.now(),
+    monotonic: monotonic === undefined ? () => source.now() : () => source.monotonic!(),
     setTimeout: set === undefined ? systemClock.setTimeout : (callback, ms) => source.setTimeout!(callback, ms),
     clearTimeout: clear === undefined ? systemClock.clearTimeout : (handle) => source.clearTimeout!(handle),
   };

@@ -28,8 +28,11 @@ export type { AssertionOptions } from './assertion.js';
 export { diagnoseAssertion } from './assertion-diagnosis.js';
 export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion-diagnosis.js';
 
-export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
+export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
 export type { ExchangeOptions, ExchangeResult } from './token-endpoint.js';
+export type { RateLimit } from './rate-limit.js';
+export { MAX_RETRY_AFTER, clampRetryAfter, parseRetryAfter } from './retry-after.js';
+export { ScrubbedError, safeCause, scrubSecrets } from './safe-cause.js';
 
 export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
 export type { SsaConfig } from './config.js';

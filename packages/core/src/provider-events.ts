@@ -2,6 +2,7 @@ import { SsaOptionError } from './errors.js';
 import type { SsaError } from './errors.js';
 import type { TokenIdentity } from './identity-key.js';
 import { closestName } from './options.js';
+import type { RateLimit } from './rate-limit.js';
 
 /** A token was obtained: by an exchange, or from the store where another sharer had put it. */
 export interface RefreshedEvent {
@@ -15,6 +16,8 @@ export interface RefreshedEvent {
   readonly attempts: number;
   /** `true` when callers kept being served the previous token while this refresh ran. */
   readonly background: boolean;
+  /** The token endpoint's rate-limit headers on this refresh's exchange, when it ran one and they were sent. */
+  readonly rateLimit?: RateLimit;
 }
 
 /** A refresh failed: its error, and whether a still-valid token keeps being served meanwhile. */

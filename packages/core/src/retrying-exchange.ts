@@ -2,9 +2,12 @@ import { createAssertion } from './assertion.js';
 import { backoffDelay } from './backoff.js';
 import { sleep } from './clock.js';
 import { NOTABLE_CLOCK_SKEW } from './clock-skew.js';
-import type { ClockSkew } from './clock-skew.js';
 import { SsaClosedError, SsaTokenEndpointError } from './errors.js';
 import type { NormalizedProviderOptions } from './provider-options.js';
+import { parseRateLimit } from './rate-limit.js';
+import type { RateLimit } from './rate-limit.js';
+import { clampRetryAfter } from './retry-after.js';
+import type { ServerTime } from './server-time.js';
 import { exchangeAssertion } from './token-endpoint.js';
 import type { StoredToken } from './token-store.js';
 
@@ -14,12 +17,16 @@ const EXPIRY_ROUNDING_MARGIN = 1_500;
 /** What {@link exchangeWithRetry} works with, and whom it tells about each attempt. */
 export interface RetryingExchange {
   readonly options: NormalizedProviderOptions;
-  /** Corrects the assertion's times, and learns from every response's `Date` header. */
-  readonly skew: ClockSkew;
+  /** The token endpoint's time: corrects the assertion's times, and learns from every response's `Date` header. */
+  readonly time: ServerTime;
   /** Aborts the exchange and any back-off wait (the provider closing). */
   readonly signal: AbortSignal;
   onAttempt(): void;
   onAttemptFailed(): void;
+  /** Every response's rate-limit headers (errors included), when it has them. */
+  onRateLimit(rateLimit: RateLimit): void;
+  /** Each token obtained, before anything else (a store) handles it: a secret to scrub from foreign errors. */
+  onToken(accessToken: string): void;
 }
 
 /**
@@ -28,18 +35,18 @@ export interface RetryingExchange {
  * last exchange error; `SsaClosedError` when aborted.
  */
 export async function exchangeWithRetry(context: RetryingExchange): Promise<StoredToken> {
-  const { options, skew, signal } = context;
+  const { options, time, signal } = context;
   const { clock, retry, identity } = options;
-  const serverNow = (): number => clock.now() + skew.offset;
-  const fetch = skewObservingFetch(options, skew);
-  const started = clock.now();
+  const serverNow = (): number => time.now();
+  const fetch = observingFetch(options.fetch, context);
+  const started = clock.monotonic();
   let attempt = 0;
   let skewRetried = false;
   for (;;) {
     attempt++;
     context.onAttempt();
-    const offsetUsed = skew.offset;
-    const sentAt = clock.now();
+    const offsetUsed = time.offset;
+    const sent = time.read();
     try {
       const assertion = await createAssertion({
         clientId: identity.clientId,
@@ -59,8 +66,9 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
         signal,
         now: serverNow,
       });
+      context.onToken(result.accessToken);
       // Counted from when the request left, so the token is never thought to live longer than it does.
-      const obtainedAt = sentAt + skew.offset;
+      const obtainedAt = time.at(sent);
       return {
         accessToken: result.accessToken,
         tokenType: 'Bearer',
@@ -75,24 +83,28 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
       if (signal.aborted) throw new SsaClosedError();
       if (!(error instanceof SsaTokenEndpointError)) throw error;
       // The first exchange signs with an unknown skew; if its refusal taught us a large one, sign again at once.
-      if (error.code === 'ERR_SSA_ASSERTION_INVALID' && !skewRetried && Math.abs(skew.offset - offsetUsed) >= NOTABLE_CLOCK_SKEW) {
+      if (error.code === 'ERR_SSA_ASSERTION_INVALID' && !skewRetried && Math.abs(time.offset - offsetUsed) >= NOTABLE_CLOCK_SKEW) {
         skewRetried = true;
         continue;
       }
       if (!error.retryable) throw error;
-      const delay = error.retryAfter === undefined ? backoffDelay(attempt, retry) : error.retryAfter * 1000;
-      if (attempt >= retry.maxAttempts || clock.now() - started + delay > retry.budget) throw error;
+      const retryAfter = clampRetryAfter(error.retryAfter);
+      const delay = retryAfter === undefined ? backoffDelay(attempt, retry) : retryAfter * 1000;
+      if (attempt >= retry.maxAttempts || clock.monotonic() - started + delay > retry.budget) throw error;
       await sleep(clock, delay, signal);
     }
   }
 }
 
-/** The exchange's fetch, reading every response's `Date` header (errors included) into the skew estimate. */
-function skewObservingFetch({ clock, fetch }: NormalizedProviderOptions, skew: ClockSkew): typeof fetch {
+/** The exchange's fetch, reading every response's `Date` header into the time estimate and its rate-limit headers (errors included). */
+function observingFetch(fetch: typeof globalThis.fetch, context: RetryingExchange): typeof globalThis.fetch {
+  const { time } = context;
   return async (input, init) => {
-    const sentAt = clock.now();
+    const sent = time.read();
     const response = await fetch(input, init);
-    skew.observe(response.headers.get('date'), sentAt, clock.now());
+    time.observe(response.headers.get('date'), sent, time.read());
+    const rateLimit = parseRateLimit(response.headers);
+    if (rateLimit !== undefined) context.onRateLimit(rateLimit);
     return response;
   };
 }

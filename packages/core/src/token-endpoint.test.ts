@@ -77,7 +77,7 @@ beforeEach(() => {
 });
 
 describe('exchangeAssertion sends', () => {
-  it('a jwt-bearer POST with form-urlencoded Basic credentials', async () => {
+  it("a jwt-bearer POST with Basic credentials as Autodesk's SDKs send them: base64 of id:secret, not urlencoded", async () => {
     await exchangeAssertion(options());
     expect(server.requests).toHaveLength(1);
     const [request] = server.requests;
@@ -86,13 +86,26 @@ describe('exchangeAssertion sends', () => {
     expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request?.headers.accept).toBe('application/json');
     const basic = Buffer.from((request?.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
-    expect(basic).toBe(`${CLIENT_ID}:se+cr%2Bet%3A%2F%C3%A9%25-0123456789-abcdefghij`);
-    const [id, secret] = basic.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-    expect([id, secret]).toEqual([CLIENT_ID, SECRET]);
+    // The secret holds `+ / % :` and a non-ASCII letter: each reaches the server as itself.
+    expect(basic).toBe(`${CLIENT_ID}:${SECRET}`);
     expect(Object.fromEntries(new URLSearchParams(request?.body))).toEqual({
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
       assertion,
     });
+  });
+
+  it.each([
+    [{ 'ratelimit-value': '10', 'ratelimit-remaining': '9' }, { limit: 10, remaining: 9 }],
+    [{ 'ratelimit-limit': '500', 'ratelimit-remaining': ' 499 ' }, { limit: 500, remaining: 499 }],
+    [{ 'ratelimit-value': '10' }, undefined],
+    [{ 'ratelimit-value': 'ten', 'ratelimit-remaining': '9' }, undefined],
+    [{ 'ratelimit-value': '10', 'ratelimit-remaining': '-1' }, undefined],
+    [{ 'ratelimit-value': '1e3', 'ratelimit-remaining': '9' }, undefined],
+    [{ 'ratelimit-value': '99999999999999999999', 'ratelimit-remaining': '9' }, undefined],
+    [{}, undefined],
+  ])('the rate-limit headers %j as %j', async (headers, expected) => {
+    respond = json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 3599 }, headers);
+    expect((await exchangeAssertion(options())).rateLimit).toEqual(expected);
   });
 
   it('a narrower scope, space-delimited, only when asked', async () => {
@@ -149,6 +162,9 @@ describe('exchangeAssertion refuses what is not a token', () => {
     ['a string expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: '3599' }), /with an expires_in that is not a positive number of seconds/, false],
     ['a zero expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 0 }), /with an expires_in that is not a positive number/, false],
     ['a negative expires_in', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: -1 }), /with an expires_in that is not a positive number/, false],
+    ['an infinite expires_in (1e999 in JSON)', json(200, `{"access_token":"${TOKEN}","token_type":"Bearer","expires_in":1e999}`), /with an expires_in that is not a positive number/, false],
+    ['an absurd expires_in (a billion seconds)', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 1e9 }), /with an expires_in of 1000000000 s, more than a day/, false],
+    ['an expires_in of a day and a second', json(200, { access_token: TOKEN, token_type: 'Bearer', expires_in: 86_401 }), /with an expires_in of 86401 s, more than a day/, false],
     ['no token_type', json(200, { access_token: TOKEN, expires_in: 3599 }), /with a token_type other than Bearer/, false],
     ['an empty 204', (res) => res.writeHead(204).end(), /answered HTTP 204 with a body that is not valid JSON/, true],
   ];

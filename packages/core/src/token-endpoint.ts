@@ -1,3 +1,4 @@
+import { basicCredentials } from './basic-credentials.js';
 import ky from 'ky';
 import { decodeJwt, diagnoseAssertion, explainAssertionIssues } from './assertion-diagnosis.js';
 import { requireScopes } from './assertion.js';
@@ -5,7 +6,11 @@ import { normalizeBaseUrl } from './config.js';
 import { SsaAssertionInvalidError, SsaOptionError, SsaTokenEndpointError } from './errors.js';
 import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from './errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
+import { parseRateLimit } from './rate-limit.js';
+import type { RateLimit } from './rate-limit.js';
 import { redactedObject } from './redacted.js';
+import { parseRetryAfter } from './retry-after.js';
+import { safeCause } from './safe-cause.js';
 
 /** The path of the APS token endpoint under the base URL. */
 export const TOKEN_ENDPOINT_PATH = '/authentication/v2/token';
@@ -19,6 +24,16 @@ export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-beare
  * @default 10_000
  */
 export const EXCHANGE_TIMEOUT = 10_000;
+
+/**
+ * The longest `expires_in`, in seconds, accepted from the token endpoint. APS documents 3599 (the
+ * SSA tutorial) and 3600 (the exchange reference) and calls one hour the standard expiry; a day
+ * leaves room for any change APS might make, while an absurd value (a proxy's or a broken emulator's)
+ * is refused instead of being cached for years.
+ *
+ * @default 86_400 (1 day)
+ */
+export const MAX_EXPIRES_IN = 86_400;
 
 /** What {@link exchangeAssertion} needs. */
 export interface ExchangeOptions {
@@ -74,6 +89,8 @@ export interface ExchangeResult {
   readonly serverDate?: number;
   /** The response's `x-request-id` header, to quote to Autodesk support. */
   readonly requestId?: string;
+  /** The response's `ratelimit-value` / `ratelimit-remaining` headers, when both are whole numbers. */
+  readonly rateLimit?: RateLimit;
 }
 
 const KNOWN_OPTIONS = ['baseUrl', 'clientId', 'clientSecret', 'assertion', 'scopes', 'timeout', 'fetch', 'signal', 'now'] as const;
@@ -204,12 +221,6 @@ function requireString(value: unknown, option: string, what: string): string {
   return value;
 }
 
-/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before they are joined and base64-encoded. */
-function basicCredentials(clientId: string, clientSecret: string): string {
-  const encode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-  return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
-}
-
 function tokenResult(response: Response, parsed: unknown, details: ResponseDetails, context: Context): ExchangeResult {
   const invalid = (why: string, retryable = false): SsaTokenEndpointError =>
     new SsaTokenEndpointError(
@@ -230,6 +241,9 @@ function tokenResult(response: Response, parsed: unknown, details: ResponseDetai
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
     throw invalid('with an expires_in that is not a positive number of seconds');
   }
+  if (expiresIn > MAX_EXPIRES_IN) {
+    throw invalid(`with an expires_in of ${expiresIn} s, more than a day (APS issues tokens for an hour)`);
+  }
   return redactedObject<ExchangeResult>(
     'ExchangeResult',
     {
@@ -239,6 +253,7 @@ function tokenResult(response: Response, parsed: unknown, details: ResponseDetai
       scopes: Object.freeze(tokenScopes(scope, context)),
       serverDate: details.serverDate,
       requestId: details.requestId,
+      rateLimit: parseRateLimit(response.headers),
     },
     ['accessToken'],
   );
@@ -333,10 +348,11 @@ function transportError(err: unknown, context: Context): unknown {
       { retryable: true },
     );
   }
-  // The fetch error's cause is the socket error (ECONNREFUSED, ENOTFOUND...): it holds an address, not the request.
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
+  // The fetch error's cause is the socket error (ECONNREFUSED, ENOTFOUND...). A custom fetch (a proxy agent's) may
+  // throw anything, quoting the request: only a scrubbed summary is kept.
+  const cause = err instanceof Error && err.cause instanceof Error ? safeCause(err.cause, context.secrets) : undefined;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code ?? (err instanceof Error ? err.message : describeType(err));
+  const reason = code ?? (err instanceof Error ? safeCause(err, context.secrets).message : describeType(err));
   return new SsaTokenEndpointError(
     'ERR_SSA_NETWORK',
     `Could not reach the token endpoint at ${context.url} (${reason}). Check the base URL, DNS, proxy and network; retry later.`,
@@ -387,14 +403,6 @@ function parseJson(text: string): unknown {
 function describeNonJson(response: Response): string {
   const type = response.headers.get('content-type')?.split(';')[0]?.trim();
   return type === undefined || type === '' || type.includes('json') ? 'with a body that is not valid JSON' : `with a ${type} body instead of JSON`;
-}
-
-/** `Retry-After` in seconds: either delay-seconds, or an HTTP-date taken relative to `reference` (ms). */
-function parseRetryAfter(value: string | null, reference: number): number | undefined {
-  const text = value?.trim() ?? '';
-  if (/^\d+$/.test(text)) return Number(text);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - reference) / 1000));
 }
 
 function skewNote(serverDate: number | undefined, now: number): string {

@@ -1,7 +1,8 @@
 import { createAccessToken } from './access-token.js';
 import type { AccessToken } from './access-token.js';
 import { backoffDelay } from './backoff.js';
-import { ClockSkew, NOTABLE_CLOCK_SKEW, describeSkew } from './clock-skew.js';
+import { basicCredentials } from './basic-credentials.js';
+import { NOTABLE_CLOCK_SKEW, describeSkew } from './clock-skew.js';
 import { SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from './errors.js';
 import { identityKey } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
@@ -10,7 +11,11 @@ import { normalizeProviderOptions } from './provider-options.js';
 import type { NormalizedProviderOptions, TokenProviderOptions } from './provider-options.js';
 import { ProviderEvents } from './provider-events.js';
 import type { TokenProviderEvent, TokenProviderListener } from './provider-events.js';
+import type { RateLimit } from './rate-limit.js';
+import { clampRetryAfter } from './retry-after.js';
 import { exchangeWithRetry } from './retrying-exchange.js';
+import { safeCause } from './safe-cause.js';
+import { ServerTime } from './server-time.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
 /**
@@ -22,7 +27,7 @@ const MIN_AGE_TO_INVALIDATE = 30_000;
 
 /**
  * Counters and state of a token provider (a frozen snapshot). Holds no secret. Times are ms since the
- * epoch on this machine's clock.
+ * epoch on this machine's wall clock (converted from the monotonic clock the provider counts on).
  *
  * @example
  * ```ts
@@ -57,6 +62,11 @@ export interface TokenProviderStats {
   readonly refreshAt?: number;
   /** After a failed refresh: no exchange before this time (local clock, ms). */
   readonly nextAttemptAt?: number;
+  /**
+   * The token endpoint's rate limit as its last response reported it (`ratelimit-value`,
+   * `ratelimit-remaining`), if it did: how close this client is to being refused with 429.
+   */
+  readonly rateLimit?: RateLimit;
 }
 
 /**
@@ -141,10 +151,15 @@ interface Flight {
 interface Failure {
   readonly error: SsaError;
   readonly retryable: boolean;
-  /** Local clock, ms. */
+  /** No exchange before this time (monotonic clock, ms). */
+  readonly retryAt: number;
+  /** The same, as reported (wall clock, ms since the epoch, when the failure happened). */
   readonly nextAttemptAt: number;
   staleReported: boolean;
 }
+
+/** Tokens remembered as secrets to scrub from foreign errors (the current one and the last few obtained). */
+const REMEMBERED_TOKENS = 4;
 
 /** Creates providers from already normalised options (for the registry). Internal. */
 export function providerFromNormalized(options: NormalizedProviderOptions): TokenProvider {
@@ -158,7 +173,7 @@ class CachingTokenProvider implements TokenProvider {
   readonly #ownsStore: boolean;
   readonly #key: string;
   readonly #events = new ProviderEvents();
-  readonly #skew = new ClockSkew();
+  readonly #time: ServerTime;
   readonly #abort = new AbortController();
   readonly #counters = {
     exchanges: 0,
@@ -175,6 +190,9 @@ class CachingTokenProvider implements TokenProvider {
   #flight: Flight | undefined;
   #failure: Failure | undefined;
   #consecutiveFailures = 0;
+  #rateLimit: RateLimit | undefined;
+  /** Recently obtained tokens: a store error might quote one (ioredis puts a command's arguments in its errors). */
+  readonly #recentTokens: string[] = [];
 
   constructor(options: NormalizedProviderOptions) {
     this.#options = options;
@@ -182,6 +200,7 @@ class CachingTokenProvider implements TokenProvider {
     this.#key = identityKey(options.identity);
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new MemoryTokenStore({ maxEntries: 1 });
+    this.#time = new ServerTime(options.clock);
   }
 
   get closed(): boolean {
@@ -189,7 +208,7 @@ class CachingTokenProvider implements TokenProvider {
   }
 
   get stats(): TokenProviderStats {
-    const offset = this.#skew.offset;
+    const offset = this.#time.offset;
     const entry = this.#entry;
     return Object.freeze({
       ...this.#counters,
@@ -197,6 +216,7 @@ class CachingTokenProvider implements TokenProvider {
       clockSkew: offset,
       ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: entry.refreshAt - offset }),
       ...(this.#failure && { nextAttemptAt: this.#failure.nextAttemptAt }),
+      ...(this.#rateLimit && { rateLimit: this.#rateLimit }),
     });
   }
 
@@ -257,7 +277,19 @@ class CachingTokenProvider implements TokenProvider {
   }
 
   #serverNow(): number {
-    return this.#options.clock.now() + this.#skew.offset;
+    return this.#time.now();
+  }
+
+  /** Whether a failure's cool-down is still running. */
+  #coolingDown(failure: Failure | undefined): failure is Failure {
+    return failure !== undefined && this.#options.clock.monotonic() < failure.retryAt;
+  }
+
+  /** What a foreign error (a store's) must not show. */
+  #secrets(): string[] {
+    const { identity, clientSecret } = this.#options;
+    const current = this.#entry?.stored.accessToken;
+    return [clientSecret, basicCredentials(identity.clientId, clientSecret), ...(current === undefined ? [] : [current]), ...this.#recentTokens];
   }
 
   #usable(token: StoredToken, minValidity: number, now: number): boolean {
@@ -266,7 +298,7 @@ class CachingTokenProvider implements TokenProvider {
 
   #refreshInBackground(entry: CacheEntry): void {
     const failure = this.#failure;
-    if (failure !== undefined && this.#options.clock.now() < failure.nextAttemptAt) {
+    if (this.#coolingDown(failure)) {
       this.#counters.servedStale++;
       if (!failure.staleReported) {
         failure.staleReported = true;
@@ -283,7 +315,7 @@ class CachingTokenProvider implements TokenProvider {
     let promise = this.#flight?.promise;
     if (promise === undefined) {
       const failure = this.#failure;
-      if (failure !== undefined && this.#options.clock.now() < failure.nextAttemptAt) throw this.#unavailable(failure);
+      if (this.#coolingDown(failure)) throw this.#unavailable(failure);
       promise = this.#startFlight(false);
     }
     try {
@@ -338,7 +370,7 @@ class CachingTokenProvider implements TokenProvider {
     const { refreshAhead, refreshJitter, minValidity } = this.#options;
     // Scaled to the token's life, so a short-lived token (e.g. 60 s from an emulator) is still used for half of it.
     const quarter = quarterLife(stored);
-    const offset = this.#skew.offset;
+    const offset = this.#time.offset;
     const entry: CacheEntry = {
       stored,
       token: createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes: stored.scopes }),
@@ -356,6 +388,7 @@ class CachingTokenProvider implements TokenProvider {
       exchanged: flight.exchanges > 0,
       attempts: flight.exchanges,
       background: flight.background,
+      ...(flight.exchanges > 0 && this.#rateLimit && { rateLimit: this.#rateLimit }),
     });
     return entry;
   }
@@ -363,13 +396,19 @@ class CachingTokenProvider implements TokenProvider {
   /** Records a failed refresh: when the next exchange may run, and who to tell. */
   #fail(error: unknown, flight: Flight): SsaError {
     // Anything but our own errors (a shared store losing its connection, say) may well pass: retry it.
+    // Such an error may quote what it was handling (ioredis: the command's arguments, a token among them),
+    // so only a scrubbed summary of it is kept.
     const cause =
-      error instanceof SsaError
-        ? error
-        : new SsaError('ERR_SSA_NETWORK', 'The token store or the exchange failed unexpectedly (see `cause`).', { cause: error });
+      error instanceof SsaTokenEndpointError
+        ? withRetryAfterClamped(error)
+        : error instanceof SsaError
+          ? error
+          : new SsaError('ERR_SSA_NETWORK', 'The token store or the exchange failed unexpectedly (see `cause`).', {
+              cause: safeCause(error, this.#secrets()),
+            });
     const retryable = error instanceof SsaTokenEndpointError ? error.retryable : !(error instanceof SsaError);
     this.#consecutiveFailures++;
-    const { retry, failureCoolDown } = this.#options;
+    const { retry, failureCoolDown, clock } = this.#options;
     const retryAfter = cause instanceof SsaTokenEndpointError ? cause.retryAfter : undefined;
     // Between failed refreshes the pause grows from retry.maxDelay to failureCoolDown, so that a long
     // outage costs a few exchanges a minute, not a refresh's worth of attempts every few seconds.
@@ -378,8 +417,9 @@ class CachingTokenProvider implements TokenProvider {
       : retryAfter !== undefined
         ? retryAfter * 1000
         : backoffDelay(this.#consecutiveFailures, { baseDelay: retry.maxDelay, maxDelay: Math.max(retry.maxDelay, failureCoolDown) });
-    const nextAttemptAt = this.#options.clock.now() + wait;
-    this.#failure = { error: cause, retryable, nextAttemptAt, staleReported: false };
+    const retryAt = clock.monotonic() + wait;
+    const nextAttemptAt = clock.now() + wait;
+    this.#failure = { error: cause, retryable, retryAt, nextAttemptAt, staleReported: false };
     this.#counters.refreshFailures++;
     const entry = this.#entry;
     this.#events.emit('refresh-failed', {
@@ -397,23 +437,28 @@ class CachingTokenProvider implements TokenProvider {
   #exchange(flight: Flight): Promise<StoredToken> {
     return exchangeWithRetry({
       options: this.#options,
-      skew: this.#skew,
+      time: this.#time,
       signal: this.#abort.signal,
       onAttempt: () => {
         flight.exchanges++;
         this.#counters.exchanges++;
       },
       onAttemptFailed: () => void this.#counters.exchangeFailures++,
+      onRateLimit: (rateLimit) => void (this.#rateLimit = rateLimit),
+      onToken: (accessToken) => {
+        this.#recentTokens.unshift(accessToken);
+        this.#recentTokens.length = Math.min(this.#recentTokens.length, REMEMBERED_TOKENS);
+      },
     });
   }
 
   #unavailable(failure: Failure): SsaTokenUnavailableError {
     const { serviceAccountId, clientId } = this.identity;
-    const seconds = Math.max(0, Math.ceil((failure.nextAttemptAt - this.#options.clock.now()) / 1000));
+    const seconds = Math.max(0, Math.ceil((failure.retryAt - this.#options.clock.monotonic()) / 1000));
     const next = failure.retryable
       ? `The token endpoint may recover: the next exchange is allowed in ${seconds} s.`
       : `Retrying cannot fix this, so no exchange is attempted for the next ${seconds} s; fix the configuration (or the service account / key state) meanwhile.`;
-    const offset = this.#skew.offset;
+    const offset = this.#time.offset;
     const skew =
       Math.abs(offset) >= NOTABLE_CLOCK_SKEW && isRefusal(failure.error)
         ? ` This machine's clock is ${describeSkew(offset)} the token endpoint's; the assertion's times were corrected for it, but fix the system clock (NTP) if refusals persist.`
@@ -424,6 +469,17 @@ class CachingTokenProvider implements TokenProvider {
       { cause: failure.error, retryAfter: seconds },
     );
   }
+}
+
+/**
+ * `error` with its `retryAfter` at most `MAX_RETRY_AFTER`. Clamped here too, not only where a `Retry-After` header
+ * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further.
+ */
+function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointError {
+  const retryAfter = clampRetryAfter(error.retryAfter);
+  if (retryAfter === error.retryAfter || error.constructor !== SsaTokenEndpointError) return error;
+  const { status, error: apsError, errorDescription, requestId, retryable, serverDate } = error;
+  return new SsaTokenEndpointError(error.code, error.message, { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate });
 }
 
 function quarterLife(token: StoredToken): number {

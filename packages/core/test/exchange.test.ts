@@ -116,6 +116,16 @@ describe('exchange against the emulator', () => {
     expect(decodeJwt(result.accessToken).scope).toEqual([config.scopes[0]]);
   });
 
+  it("authenticates with a secret holding + / = % as Autodesk's SDKs do (Basic base64 of id:secret)", async () => {
+    const secret = 'Ab+cD/eF=gH%2Bij0123456789';
+    const app = emulator.state.createApp({ name: 'basic-encoding-app', clientSecret: secret });
+    const account = emulator.state.createServiceAccount({ clientId: app.clientId, name: 'basic-encoding-robot' });
+    const key = await emulator.state.createKey(account.serviceAccountId);
+    const signed = await createAssertion({ clientId: app.clientId, serviceAccountId: account.serviceAccountId, keyId: key.kid, privateKey: key.privateKey, scopes: config.scopes });
+    const result = await exchangeAssertion({ baseUrl: emulator.url, clientId: app.clientId, clientSecret: secret, assertion: signed });
+    expect(decodeJwt(result.accessToken).client_id).toBe(app.clientId);
+  });
+
   it('maps a wrong client secret to ERR_SSA_INVALID_CLIENT', async () => {
     const wrong = `${config.clientSecret}x`;
     const error = await exchangeFailure(await assertion(), { clientSecret: wrong });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SsaApiError, SsaError, SsaOptionError, SsaTokenEndpointError } from '../../src/errors.js';
 import { createAdminClient } from '../../src/admin-client.js';
+import { MAX_RETRY_AFTER } from '../../src/retry-after.js';
 import { closedPort, startLocalServer } from '../support/local-server.js';
 import { expectNoSecrets } from '../support/secrets.js';
 import { adminClient, freshApp, person, rejection, uniqueName, useAdminEmulator } from './support.js';
@@ -188,6 +189,18 @@ describe('APS refusals as SsaApiError', () => {
       retryAfter: 7,
       message:
         'APS refused to list the service accounts (HTTP 429: "Quota limit exceeded."). Retry after 7 s: APS allows 10 requests a minute per client for each operation.',
+    });
+  });
+
+  it('a Retry-After of a day (a proxy, or a fault) is capped at MAX_RETRY_AFTER', async () => {
+    const { emulator } = ctx;
+    const admin = adminClient(emulator, freshApp(emulator));
+    emulator.faults.inject({ kind: 'rate-limit', retryAfter: 86_400, endpoint: 'get-all-service-accounts' });
+    await expectApiError(admin.listServiceAccounts(), {
+      status: 429,
+      detail: 'Quota limit exceeded.',
+      retryAfter: MAX_RETRY_AFTER,
+      message: `APS refused to list the service accounts (HTTP 429: "Quota limit exceeded."). Retry after ${MAX_RETRY_AFTER} s: APS allows 10 requests a minute per client for each operation.`,
     });
   });
 

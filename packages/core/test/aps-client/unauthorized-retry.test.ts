@@ -8,6 +8,7 @@ import { createTokenProvider } from '../../src/token-provider.js';
 import type { TokenProvider } from '../../src/token-provider.js';
 import { timeline } from '../provider/support/timeline.js';
 import { startRecordingServer } from './support/recording-server.js';
+import { revoke } from './support/revoke.js';
 import type { RecordingServer } from './support/recording-server.js';
 
 let emulator: Emulator;
@@ -36,24 +37,13 @@ function provider(options: Parameters<typeof createTokenProvider>[0] = {}): Toke
   return created;
 }
 
-/** Revokes an access token at the emulator, as an APS admin would: APS then answers 401 to it. */
-async function revoke(accessToken: string): Promise<void> {
-  const basic = Buffer.from(`${emulator.seed.clientId}:${emulator.seed.clientSecret}`).toString('base64');
-  const response = await fetch(`${emulator.url}/authentication/v2/revoke`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
-  });
-  expect(response.status).toBe(200);
-}
-
 describe('a 401 from APS', () => {
   it('invalidates the token and retries the request once with a fresh one', async () => {
     const time = timeline(emulator, { realTimers: true });
     const tokens = provider({ clock: time.providerClock });
     const aps = createApsClient({ provider: tokens });
     const first = await tokens.getToken();
-    await revoke(first.accessToken);
+    await revoke(emulator, first.accessToken);
     time.advance(60_000);
 
     const me = await aps.get('userprofile/v1/users/@me').json<{ userId: string }>();
@@ -67,7 +57,7 @@ describe('a 401 from APS', () => {
     const tokens = provider();
     const aps = createApsClient({ provider: tokens, ky: { retry: 0 } });
     const first = await tokens.getToken();
-    await revoke(first.accessToken);
+    await revoke(emulator, first.accessToken);
     const error = await aps.get('userprofile/v1/users/@me').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(HTTPError);
     expect((error as HTTPError).response.status).toBe(401);

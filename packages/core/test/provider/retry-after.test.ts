@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SsaTokenUnavailableError } from '../../src/errors.js';
+import { SsaTokenEndpointError, SsaTokenUnavailableError } from '../../src/errors.js';
+import { MemoryTokenStore } from '../../src/memory-token-store.js';
+import { MAX_RETRY_AFTER } from '../../src/retry-after.js';
+import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from '../../src/token-store.js';
 import { tick, useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';
 
@@ -67,4 +70,67 @@ describe('Retry-After', () => {
     time.advance(retryAfter * 1_000);
     expect((await second.getToken()).scopes).toEqual(['data:read']);
   });
+
+  it('a Retry-After of a day (a proxy in front of APS) delays the next exchange by MAX_RETRY_AFTER only', async () => {
+    const time = timeline(env.emulator);
+    const provider = env.provider({ clock: time.providerClock });
+    env.emulator.faults.inject({ kind: 'rate-limit', retryAfter: 86_400 });
+
+    const error = await provider.getToken().catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE', retryAfter: MAX_RETRY_AFTER, cause: { retryAfter: MAX_RETRY_AFTER } });
+    expect(provider.stats.nextAttemptAt! - time.clock.now()).toBe(MAX_RETRY_AFTER * 1000);
+
+    time.advance(MAX_RETRY_AFTER * 1000);
+    await provider.getToken();
+    expect(env.emulator.counters().exchanges).toBe(2);
+  });
+
+  it("a failure handed back by the store (another instance's, or a forged record) is clamped too", async () => {
+    const time = timeline(env.emulator);
+    const forged = new SsaTokenEndpointError('ERR_SSA_RATE_LIMITED', 'The token endpoint is rate-limiting this client.', {
+      status: 429,
+      retryable: true,
+      retryAfter: 99_999_999,
+    });
+    const provider = env.provider({ clock: time.providerClock, store: new ForgingStore(forged) });
+
+    const failures: unknown[] = [];
+    provider.on('refresh-failed', (event) => void failures.push(event.error));
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: 'ERR_SSA_TOKEN_UNAVAILABLE',
+      retryAfter: MAX_RETRY_AFTER,
+      cause: { code: 'ERR_SSA_RATE_LIMITED', retryAfter: MAX_RETRY_AFTER },
+    });
+    expect(failures).toMatchObject([{ code: 'ERR_SSA_RATE_LIMITED', status: 429, retryAfter: MAX_RETRY_AFTER }]);
+    expect(provider.stats.nextAttemptAt! - time.clock.now()).toBe(MAX_RETRY_AFTER * 1000);
+    expect(env.emulator.counters().exchanges).toBe(0);
+
+    time.advance(MAX_RETRY_AFTER * 1000);
+    await provider.getToken();
+    expect(env.emulator.counters().exchanges).toBe(1);
+  });
 });
+
+/** A shared store whose first refresh hands back a failure record instead of running the exchange (as a Redis writer could). */
+class ForgingStore implements TokenStore {
+  readonly #memory = new MemoryTokenStore();
+  #forged: Error | undefined;
+
+  constructor(forged: Error) {
+    this.#forged = forged;
+  }
+
+  get(key: string): Promise<StoredToken | undefined> {
+    return this.#memory.get(key);
+  }
+
+  refresh(key: string, exchange: () => Promise<StoredToken>, options: TokenStoreRefreshOptions): Promise<StoredToken> {
+    const forged = this.#forged;
+    this.#forged = undefined;
+    return forged === undefined ? this.#memory.refresh(key, exchange, options) : Promise.reject(forged);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.#memory.delete(key);
+  }
+}

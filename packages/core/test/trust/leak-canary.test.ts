@@ -17,7 +17,8 @@ import {
   exchangeAssertion,
   loadPrivateKey,
 } from '../../src/index.js';
-import type { TokenProvider, TokenProviderOptions } from '../../src/index.js';
+import { MemoryTokenStore } from '../../src/index.js';
+import type { StoredToken, TokenProvider, TokenProviderOptions, TokenStore, TokenStoreRefreshOptions } from '../../src/index.js';
 import { CanaryWatch, canarySecret } from './support/canaries.js';
 
 const watch = new CanaryWatch();
@@ -33,7 +34,7 @@ beforeAll(async () => {
   app = emulator.state.createApp({ name: 'canary-app', clientSecret: canarySecret() });
   const account = emulator.state.createServiceAccount({ clientId: app.clientId, name: 'canary-robot' });
   const key = await emulator.state.createKey(account.serviceAccountId);
-  watch.addSecret('client secret', app.clientSecret);
+  watch.addClientSecret(app.clientId, app.clientSecret);
   watch.addPrivateKey('service account key', key.privateKey);
   env = {
     APS_CLIENT_ID: app.clientId,
@@ -112,12 +113,6 @@ describe('token provider', () => {
     failureCoolDown: 1_000,
   });
 
-  function observeEvents(provider: TokenProvider, name: string): void {
-    for (const event of ['refreshed', 'refresh-failed', 'served-stale', 'invalidated'] as const) {
-      provider.on(event, (payload) => void watch.observe(`${name} event ${event}`, payload));
-    }
-  }
-
   it('tokens, events, stats, failures and the provider itself show no secret', async () => {
     const provider = watch.observe('provider', createTokenProvider(providerOptions()));
     observeEvents(provider, 'provider');
@@ -160,6 +155,37 @@ describe('token provider', () => {
     await registry.close();
     await watch.settle('createTokenProvider with a cut key', async () => createTokenProvider({ ...providerOptions(), privateKey: env.APS_SA_PRIVATE_KEY!.slice(0, 900) }));
     await watch.settle('createTokenProvider with an unknown option', async () => createTokenProvider({ ...providerOptions(), secret: app.clientSecret } as TokenProviderOptions));
+    watch.expectClean(emulator);
+  });
+});
+
+describe('a token store whose errors quote secrets (as ioredis quotes a command and its arguments)', () => {
+  it('errors, events and the provider show a scrubbed summary of them, never the secrets', async () => {
+    const store = new QuotingStore(app.clientId, app.clientSecret);
+    const options: TokenProviderOptions = { env, store, fetch: watch.tokenRecordingFetch(), retry: { maxAttempts: 1 }, timeout: 3_000, failureCoolDown: 0 };
+    const provider = watch.observe('provider on a quoting store', createTokenProvider(options));
+    observeEvents(provider, 'quoting store provider');
+
+    store.failing = 'refresh';
+    const failed = await watch.settle('getToken, the store failing to write the token', () => provider.getToken());
+    expect(failed).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE', cause: { code: 'ERR_SSA_NETWORK', cause: { name: 'ReplyError', code: 'ERR' } } });
+    watch.observe('stats', provider.stats);
+    await provider.close();
+
+    const reading = new QuotingStore(app.clientId, app.clientSecret);
+    reading.failing = 'get';
+    const starved = createTokenProvider({ ...options, store: reading });
+    observeEvents(starved, 'unreadable store provider');
+    await watch.settle('APS client on an unreadable store', () => createApsClient({ provider: starved, ky: { retry: 0 } }).get('userprofile/v1/users/@me').json());
+    expect(watch.codeOf('APS client on an unreadable store')).toBe('ERR_SSA_TOKEN_UNAVAILABLE');
+    await starved.close();
+
+    store.quoted.push(...reading.quoted);
+    expect(store.quoted.length).toBe(2);
+    expect(watch.pending).toContain('quoting store provider event refresh-failed');
+    // The errors the store threw do hold the secrets (else this proves nothing)...
+    for (const thrown of store.quoted) expect(watch.leaks.findIn(thrown, 'the store error itself')).toBeDefined();
+    // ...and nothing the library handed out does.
     watch.expectClean(emulator);
   });
 });
@@ -257,10 +283,12 @@ describe('the canary itself', () => {
   it('catches a secret in a value, a hidden property, a cause, or a captured line', () => {
     const probe = new CanaryWatch();
     const secret = canarySecret();
-    probe.addSecret('client secret', secret);
     const hidden = new Error('fine');
     Object.defineProperty(hidden, 'request', { value: { headers: { authorization: `Basic ${secret}` } }, enumerable: false });
-    for (const leaky of [{ secret }, new Error(`oops ${secret.slice(10, 50)}`), hidden, new Error('fine', { cause: new Error(secret) })]) {
+    const basic = Buffer.from(`client-id:${secret}`).toString('base64');
+    probe.addClientSecret('client-id', secret);
+    const partials = [new Error(`oops ${secret.slice(10, 30)}`), new Error(`Basic ${basic.slice(5, 25)}`), new Error(`secret=${encodeURIComponent(`${secret}/+`)}`)];
+    for (const leaky of [{ secret }, new Error(`oops ${secret.slice(10, 50)}`), hidden, new Error('fine', { cause: new Error(secret) }), ...partials]) {
       probe.observe('leaky', leaky);
       expect(() => probe.expectClean()).toThrow();
     }
@@ -281,6 +309,72 @@ describe('the canary itself', () => {
   });
 });
 
+function observeEvents(provider: TokenProvider, name: string): void {
+  for (const event of ['refreshed', 'refresh-failed', 'served-stale', 'invalidated'] as const) {
+    provider.on(event, (payload) => void watch.observe(`${name} event ${event}`, payload));
+  }
+}
+
 function pick(config: { clientId: string; serviceAccountId: string; keyId: string }) {
   return { clientId: config.clientId, serviceAccountId: config.serviceAccountId, keyId: config.keyId };
+}
+
+/** An error shaped like ioredis's ReplyError: the message names the command, `command.args` holds its arguments. */
+class ReplyError extends Error {
+  readonly code = 'ERR';
+  constructor(
+    message: string,
+    readonly command: { name: string; args: string[] },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ReplyError';
+  }
+}
+
+/**
+ * A real token store (memory underneath) that can fail as a Redis client does: its errors quote the command,
+ * the token being written (whole, cut short, URL-encoded) and the credentials of the connection.
+ */
+class QuotingStore implements TokenStore {
+  readonly #memory = new MemoryTokenStore();
+  readonly #basic: string;
+  readonly #secret: string;
+  failing: 'get' | 'refresh' | undefined;
+  readonly quoted: Error[] = [];
+
+  constructor(clientId: string, secret: string) {
+    this.#secret = secret;
+    this.#basic = Buffer.from(`${clientId}:${secret}`).toString('base64');
+  }
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    if (this.failing === 'get') {
+      throw this.#quote(
+        new ReplyError(`NOAUTH Authentication required (AUTH default ${encodeURIComponent(this.#secret).slice(3, 30)})`, { name: 'get', args: [key] }, { cause: new Error(`Basic ${this.#basic}`) }),
+      );
+    }
+    return this.#memory.get(key);
+  }
+
+  async refresh(key: string, exchange: () => Promise<StoredToken>, options: TokenStoreRefreshOptions): Promise<StoredToken> {
+    if (this.failing !== 'refresh') return this.#memory.refresh(key, exchange, options);
+    const token = await exchange();
+    const value = JSON.stringify(token);
+    throw this.#quote(
+      new ReplyError(`OOM command not allowed when used memory > 'maxmemory'. SET ${key} ${value.slice(0, 60)}… ${encodeURIComponent(token.accessToken.slice(-40))}`, {
+        name: 'set',
+        args: [key, value],
+      }),
+    );
+  }
+
+  delete(key: string): Promise<void> {
+    return this.#memory.delete(key);
+  }
+
+  #quote(error: Error): Error {
+    this.quoted.push(error);
+    return error;
+  }
 }

@@ -8,7 +8,7 @@ import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { DEFAULT_BASE_URL, createApsClient, createTokenProvider } from '../../src/index.js';
 import type { TokenProvider } from '../../src/index.js';
-import { routesToTokenEndpoint, startReceiver, textsOf } from './support/receivers.js';
+import { startReceiver, textsOf } from './support/receivers.js';
 import type { Received, Receiver } from './support/receivers.js';
 
 // Redirect chains over real HTTP: a few seconds.
@@ -46,9 +46,22 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** A request may carry the token only if it reached APS under APS's own host, off the token endpoint. */
+/**
+ * The oracle, deliberately coarser than the implementation's rule and sharing no code with it: on APS, under its
+ * own host, the token may reach any target that does not mention the token endpoint's words at all (after
+ * percent-decoding, in any case). A target naming `token` or `authentication` anywhere, any other receiver and any
+ * other host must get none.
+ */
 function mayCarryToken(request: Received): boolean {
-  return request.receiver === 'aps' && request.host === `127.0.0.1:${aps.port}` && !routesToTokenEndpoint(request.target);
+  if (request.receiver !== 'aps' || request.host !== `127.0.0.1:${aps.port}`) return false;
+  let target = request.target;
+  try {
+    target = decodeURIComponent(target);
+  } catch {
+    // Left encoded: the words are then looked for as sent.
+  }
+  target = target.toLowerCase();
+  return !target.includes('token') && !target.includes('authentication');
 }
 
 /** Fails for any request that carried the token (or any JWT, or any Authorization) where it must not. */
@@ -117,7 +130,7 @@ describe('the token reaches the APS base URL, and nothing else', () => {
     });
   }
 
-  it('a chain APS -> APS -> another origin -> APS carries it only on the APS hops', async () => {
+  it('a chain APS -> APS -> another origin -> APS carries it only on the APS hops before it left', async () => {
     aps.reply = (request, res) => {
       if (request.target === '/start') res.writeHead(302, { location: '/hop' }).end();
       else if (request.target === '/hop') res.writeHead(307, { location: `${otherAddress.url}/away` }).end();
@@ -128,7 +141,7 @@ describe('the token reaches the APS base URL, and nothing else', () => {
       ['aps', '/start', true],
       ['aps', '/hop', true],
       ['127.0.0.2', '/away', false],
-      ['aps', '/back', true],
+      ['aps', '/back', false],
     ]);
     expectNoLeak();
   });
@@ -151,30 +164,33 @@ describe('the token reaches the APS base URL, and nothing else', () => {
     expectNoLeak();
   });
 
+  // Each spelling, and the target the server receives for it (checked by hand: all name the token endpoint to a
+  // lenient server, decoding escapes, folding case and `//`, ignoring `;params`, a suffix or a trailing slash).
   it.each([
-    'authentication/v2/token',
-    '../authentication/v2/token',
-    '%2e%2e/authentication/v2/token',
-    'x/%2E%2E/authentication/v2/token',
-    'authentication/v2/%74oken',
-    'authentication/v2/tok%65n',
-    '%61uthentication/v2/token',
-    'authentication%2fv2%2ftoken',
-    'authentication%2Fv2/token',
-    'AUTHENTICATION/V2/TOKEN',
-    'authentication//v2/token/',
-    'authentication/v2/token;jsessionid=x',
-    'authentication\\v2\\token',
-    'authentication/v2/token%00',
-    'authentication/v2/token%20',
-    'authentication/v2/token?x=1',
-    'authentication/v2/token#x',
-    'authentication/v2/token.json',
-    'x/..%2Fauthentication/v2/token',
-  ])('never sends it to the token endpoint spelt %s', async (path) => {
+    ['authentication/v2/token', '/authentication/v2/token'],
+    ['../authentication/v2/token', '/authentication/v2/token'],
+    ['%2e%2e/authentication/v2/token', '/authentication/v2/token'],
+    ['x/%2E%2E/authentication/v2/token', '/authentication/v2/token'],
+    ['authentication/v2/%74oken', '/authentication/v2/%74oken'],
+    ['authentication/v2/tok%65n', '/authentication/v2/tok%65n'],
+    ['%61uthentication/v2/token', '/%61uthentication/v2/token'],
+    ['authentication%2fv2%2ftoken', '/authentication%2fv2%2ftoken'],
+    ['authentication%2Fv2/token', '/authentication%2Fv2/token'],
+    ['AUTHENTICATION/V2/TOKEN', '/AUTHENTICATION/V2/TOKEN'],
+    ['authentication//v2/token/', '/authentication//v2/token/'],
+    ['authentication/v2/token;jsessionid=x', '/authentication/v2/token;jsessionid=x'],
+    ['authentication\\v2\\token', '/authentication/v2/token'],
+    ['authentication/v2/token%00', '/authentication/v2/token%00'],
+    ['authentication/v2/token%20', '/authentication/v2/token%20'],
+    ['authentication/v2/token?x=1', '/authentication/v2/token?x=1'],
+    ['authentication/v2/token#x', '/authentication/v2/token'],
+    ['authentication/v2/token.json', '/authentication/v2/token.json'],
+    ['x/..%2Fauthentication/v2/token', '/x/..%2Fauthentication/v2/token'],
+  ])('never sends it to the token endpoint spelt %s', async (path, target) => {
     await send(() => client.post(path, { body: new URLSearchParams({ grant_type: 'client_credentials' }) }));
     expect(log).toHaveLength(1);
-    expect(routesToTokenEndpoint(log[0]!.target), `${log[0]!.target} is not the token endpoint: the case proves nothing`).toBe(true);
+    expect(log[0]!.target, 'the request did not reach the server as that spelling: the case proves nothing').toBe(target);
+    expect(log[0]!.headers.authorization).toBeUndefined();
     expectNoLeak();
   });
 });
@@ -226,7 +242,7 @@ describe('look-alike hosts, user info and downgrades of the production APS origi
   function expectOnlyProductionGotIt(): void {
     for (const { url, authorization } of left) {
       const parsed = new URL(url);
-      const legit = parsed.protocol === 'https:' && parsed.host === 'developer.api.autodesk.com' && parsed.username === '' && parsed.password === '' && !routesToTokenEndpoint(parsed.pathname);
+      const legit = parsed.protocol === 'https:' && parsed.host === 'developer.api.autodesk.com' && parsed.username === '' && parsed.password === '' && parsed.pathname === '/oss/v2/buckets';
       if (!legit) expect(authorization, `the token was sent to ${url}`).toBeNull();
     }
   }

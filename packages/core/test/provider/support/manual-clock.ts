@@ -9,9 +9,11 @@ interface Timer {
 /**
  * A clock that moves only when told: `advance(ms)` fires the timers that fall due, in order, each
  * at its own time. Lets tests check that nothing happens before a deadline without sleeping.
+ * `stepWall(ms)` moves the wall clock alone (an NTP step): `monotonic()` and the timers ignore it.
  */
 export class ManualClock implements Required<Clock> {
   #now: number;
+  #wallStep = 0;
   #nextId = 1;
   #timers: Timer[] = [];
 
@@ -20,7 +22,16 @@ export class ManualClock implements Required<Clock> {
   }
 
   now(): number {
+    return this.#now + this.#wallStep;
+  }
+
+  monotonic(): number {
     return this.#now;
+  }
+
+  /** Steps the wall clock by `ms` (negative: back), as an NTP correction or a user would. */
+  stepWall(ms: number): void {
+    this.#wallStep += ms;
   }
 
   setTimeout(callback: () => void, ms: number): unknown {

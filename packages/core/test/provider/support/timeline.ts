@@ -10,7 +10,7 @@ import { ManualClock } from './manual-clock.js';
 export interface Timeline {
   readonly clock: ManualClock;
   /** What to pass as the provider's `clock`. */
-  readonly providerClock: { now(): number } | ManualClock;
+  readonly providerClock: { now(): number; monotonic(): number } | ManualClock;
   advance(ms: number): void;
 }
 
@@ -18,7 +18,7 @@ export function timeline(emulator: Emulator, options: { realTimers?: boolean } =
   const clock = new ManualClock();
   return {
     clock,
-    providerClock: options.realTimers === true ? { now: () => clock.now() } : clock,
+    providerClock: options.realTimers === true ? { now: () => clock.now(), monotonic: () => clock.monotonic() } : clock,
     advance(ms) {
       emulator.clock.setOffset(emulator.clock.offset + ms);
       clock.advance(ms);

@@ -3,7 +3,7 @@ import { format } from 'node:util';
 import type { Emulator } from '@aps-ssa/emulator';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { addKeyMaterial } from './key-inputs.js';
-import { LeakDetector } from './leak-detector.js';
+import { LeakDetector, PARTIAL_WINDOW } from './leak-detector.js';
 
 /** A distinctive client secret, shaped like APS's (64 alphanumerics). */
 export function canarySecret(): string {
@@ -21,9 +21,23 @@ export class CanaryWatch {
   readonly #lines: string[] = [];
   counts = { canaries: 0, values: 0 };
 
+  /**
+   * Registers a secret, any {@link PARTIAL_WINDOW}-character piece of it, and its URL-encoded, form-encoded
+   * and JSON-escaped forms (an echo in a query string, a form body or a serialised command).
+   */
   addSecret(label: string, value: string): void {
     this.counts.canaries++;
-    this.leaks.add(label, value);
+    const forms = new Set([value, encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]);
+    for (const form of forms) this.leaks.add(label, form, PARTIAL_WINDOW);
+  }
+
+  /** Registers an app's client secret and its Basic credential (`base64(client_id:client_secret)`, as sent, and RFC 6749's form-encoded variant). */
+  addClientSecret(clientId: string, secret: string): void {
+    this.addSecret('client secret', secret);
+    const formEncode = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
+    for (const pair of new Set([`${clientId}:${secret}`, `${formEncode(clientId)}:${formEncode(secret)}`])) {
+      this.addSecret('Basic credential', Buffer.from(pair).toString('base64'));
+    }
   }
 
   addPrivateKey(label: string, pem: string): void {

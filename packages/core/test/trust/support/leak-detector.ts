@@ -1,7 +1,13 @@
 import { inspect } from 'node:util';
 
-/** A leak is any run of this many characters of a secret found in an output. */
+/** A leak is any run of this many characters of a secret found in an output (key material). */
 export const LEAK_WINDOW = 40;
+
+/**
+ * The window for secrets whose pieces alone are dangerous (a client secret, a Basic credential, a
+ * token): a truncated echo of 20 characters (an ioredis message cut short, a log line) still counts.
+ */
+export const PARTIAL_WINDOW = 20;
 
 /** Where a secret was found. */
 export interface Leak {
@@ -10,13 +16,15 @@ export interface Leak {
 }
 
 /**
- * Finds any {@link LEAK_WINDOW}-character piece of a registered secret in a text. Every window of
- * every secret goes in a map; a text is scanned only inside its runs of characters that occur in
- * secrets (so prose costs nothing), after joining hex bytes printed with spaces (`<Buffer 30 82 …>`).
- * Secrets shorter than the window are matched whole (register only distinctive ones).
+ * Finds any window-sized piece of a registered secret in a text ({@link LEAK_WINDOW} characters unless
+ * a secret was registered with a smaller one). Every window of every secret goes in a map; a text is
+ * scanned only inside its runs of characters that occur in secrets (so prose costs nothing), after
+ * joining hex bytes printed with spaces (`<Buffer 30 82 …>`). Secrets shorter than their window are
+ * matched whole (register only distinctive ones).
  */
 export class LeakDetector {
-  readonly #windows = new Map<string, string>();
+  /** Window size -> window text -> label. */
+  readonly #windows = new Map<number, Map<string, string>>();
   readonly #short = new Map<string, string>();
   readonly #alphabet = new Set<string>();
   #runs: RegExp | undefined;
@@ -25,15 +33,17 @@ export class LeakDetector {
     for (const [label, values] of Object.entries(secrets)) for (const value of values) this.add(label, value);
   }
 
-  /** Registers `value` (and every window of it) under `label`, e.g. `'client secret'`. */
-  add(label: string, value: string): this {
-    if (value.length < LEAK_WINDOW) {
+  /** Registers `value` (and every `window`-character piece of it) under `label`, e.g. `'client secret'`. */
+  add(label: string, value: string, window = LEAK_WINDOW): this {
+    if (value.length < window) {
       this.#short.set(value, label);
       return this;
     }
     for (const char of value) this.#alphabet.add(char);
     this.#runs = undefined;
-    for (let i = 0; i + LEAK_WINDOW <= value.length; i++) this.#windows.set(value.slice(i, i + LEAK_WINDOW), label);
+    let windows = this.#windows.get(window);
+    if (windows === undefined) this.#windows.set(window, (windows = new Map()));
+    for (let i = 0; i + window <= value.length; i++) windows.set(value.slice(i, i + window), label);
     return this;
   }
 
@@ -41,12 +51,15 @@ export class LeakDetector {
   find(text: string, where = 'text'): Leak | undefined {
     for (const [value, secret] of this.#short) if (text.includes(value)) return { secret, where };
     if (this.#windows.size === 0) return undefined;
-    this.#runs ??= new RegExp(`[${[...this.#alphabet].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('')}]{${LEAK_WINDOW},}`, 'gu');
+    const smallest = Math.min(...this.#windows.keys());
+    this.#runs ??= new RegExp(`[${[...this.#alphabet].map((c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).join('')}]{${smallest},}`, 'gu');
     for (const candidate of [text, text.replace(/\b([0-9a-f]{2}) (?=[0-9a-f]{2}\b)/g, '$1')]) {
       for (const [run] of candidate.matchAll(this.#runs)) {
-        for (let i = 0; i + LEAK_WINDOW <= run.length; i++) {
-          const secret = this.#windows.get(run.slice(i, i + LEAK_WINDOW));
-          if (secret !== undefined) return { secret, where };
+        for (const [window, windows] of this.#windows) {
+          for (let i = 0; i + window <= run.length; i++) {
+            const secret = windows.get(run.slice(i, i + window));
+            if (secret !== undefined) return { secret, where };
+          }
         }
       }
     }

@@ -71,17 +71,6 @@ export async function startReceiver(name: string, address: string, port: number,
   };
 }
 
-/** Whether a request path, as a server would route it (percent-decoded, `//` folded, any case), names the token endpoint. */
-export function routesToTokenEndpoint(target: string): boolean {
-  let path = target.split(/[?#]/)[0] ?? '';
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    // A server that cannot decode it routes the raw path.
-  }
-  return /\/authentication\/v2\/token(?![\w-])/.test(path.toLowerCase().replace(/\\/g, '/').replace(/\/{2,}/g, '/'));
-}
-
 /** Every text of a received request a token could hide in. */
 export function textsOf(request: Received): string[] {
   return [request.target, request.body, ...Object.entries(request.headers).map(([name, value]) => `${name}: ${String(value)}`)];
