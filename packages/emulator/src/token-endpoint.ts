@@ -1,4 +1,4 @@
-import { judgeAssertion } from './assertion-judge.js';
+import { judgeAssertion, type RequestedScopeProblem } from './assertion-judge.js';
 import { authenticateClient } from './client-auth.js';
 import type { EndpointName } from './endpoints.js';
 import { answerWithFault } from './fault-response.js';
@@ -24,6 +24,14 @@ const INVALID_GRANT_TYPE = "The token request must specify a valid 'grant_type'.
 const MISSING_ASSERTION = "The request is missing a required parameter 'assertion'.";
 const INVALID_ASSERTION = "The 'assertion' is invalid.";
 const ACCOUNT_NOT_ENABLED = 'The service account is not currently in an enabled state.';
+/**
+ * A form `scope` that APS refuses is not a fault of the assertion, so it is not answered "The 'assertion' is
+ * invalid.". APS documents no text for it [U]: `invalid_scope` is RFC 6749 §5.2's code, the words are ours.
+ */
+const REQUESTED_SCOPE_ERRORS: Readonly<Record<RequestedScopeProblem, string>> = {
+  empty: "The 'scope' parameter is empty. Omit it to get the assertion's scope, or list a subset of that scope.",
+  wider: "The requested 'scope' is wider than the assertion's scope. Request only scopes that the assertion's scope claim lists.",
+};
 
 async function issue(
   ctx: RequestContext,
@@ -55,6 +63,9 @@ async function jwtBearer(ctx: RequestContext, runtime: EmulatorRuntime, form: UR
   ctx.draft.rules = judgement.verdicts;
   if (!judgement.grant) {
     ctx.draft.failedRule = judgement.failed!;
+    if (judgement.requestedScopeProblem !== undefined) {
+      return sendOAuthError(ctx, 400, 'invalid_scope', REQUESTED_SCOPE_ERRORS[judgement.requestedScopeProblem]);
+    }
     // Every assertion failure gets the same answer except a non-enabled account (reference §4, S3).
     return sendOAuthError(ctx, 400, 'invalid_grant', judgement.failed === 'account state' ? ACCOUNT_NOT_ENABLED : INVALID_ASSERTION);
   }
