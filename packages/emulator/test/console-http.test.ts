@@ -297,7 +297,8 @@ describe('every control request, reads included, is for loopback clients under l
       const port = new URL(emulator.url).port;
       for (const path of CONTROL_READS) {
         expect((await raw(emulator.url, path)).status, path).toBe(200);
-        for (const headers of [{ host: `evil.example:${port}` }, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }]) {
+        const rebound: Record<string, string>[] = [{ host: `evil.example:${port}` }, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }];
+        for (const headers of rebound) {
           const response = await raw(emulator.url, path, { headers });
           expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
           expect(JSON.parse(response.text)).toEqual({ error: 'forbidden', message: reboundMessage(`evil.example:${port}`, port) });
