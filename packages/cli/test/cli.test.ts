@@ -136,19 +136,56 @@ describe('aps-ssa emulator', () => {
     }
   });
 
-  it('--env-file refuses to replace a file the emulator did not write, leaving it intact (exit 1)', async () => {
+  it('--write-env refuses to replace a file the emulator did not write, leaving it intact (exit 1)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aps-ssa-env-'));
     try {
       const path = join(dir, '.env');
       writeFileSync(path, 'APS_CLIENT_ID=real-app\n');
       const { io, stderr } = memoryIo();
-      expect(await main(['emulator', '--port', '0', '--env-file', path], io)).toBe(1);
+      expect(await main(['emulator', '--port', '0', '--write-env', path], io)).toBe(1);
       expect(stderr()).toBe(
         `aps-ssa emulator: cannot start the emulator: ${path} exists and was not written by the emulator; it may hold real credentials. Remove it or choose another path.\n`,
       );
       expect(readFileSync(path, 'utf8')).toBe('APS_CLIENT_ID=real-app\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has one meaning per flag: --env-file reads in aps-ssa, so the emulator refuses it and names --write-env (exit 2)', async () => {
+    const { io, stderr } = memoryIo();
+    expect(await main(['emulator', '--port', '0', '--env-file', 'new.env'], io)).toBe(2);
+    expect(stderr()).toBe(
+      "aps-ssa emulator: Unknown flag '--env-file': to write the seeded variables to a file, use --write-env PATH. Run 'aps-ssa emulator --help' for usage.\n",
+    );
+    const help = memoryIo();
+    expect(await main(['emulator', '--help'], help.io)).toBe(0);
+    expect(help.stdout()).toMatch(/^ {2}--write-env PATH +write the seeded APS_\* variables/m);
+    expect(help.stdout()).not.toMatch(/^\s+--env-file/m);
+  });
+
+  it('runs through npx: npx aps-ssa emulator --port 0 --write-env PATH', async () => {
+    const ws = new Workspace();
+    // npx does not pass SIGTERM on to the command it runs: stop the whole process group started here.
+    const child = spawn('npx', ['--no-install', 'aps-ssa', 'emulator', '--port', '0', '--write-env', ws.path('npx.env')], {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: ws.env(),
+      detached: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let seen = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString('utf8');
+          if (seen.includes('written to')) resolve();
+        });
+        child.on('close', (code) => reject(new Error(`npx exited early (${code}): ${seen}`)));
+      });
+      const token = await ws.run(['token', '--env-file', 'npx.env', '--json']);
+      expect(token.code).toBe(0);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      ws.remove();
     }
   });
 

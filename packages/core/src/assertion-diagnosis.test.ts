@@ -75,17 +75,30 @@ describe('diagnoseAssertion', () => {
     only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, exp: String(IAT + 60) }), 'missing-claim', /^The claim exp must be a NumericDate/);
   });
 
-  it('sees an exp more than 300 s after iat, or after now without iat', () => {
-    only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, exp: IAT + 3600 }), 'exp-too-far', /^The claim exp is 3600 s after iat; APS accepts at most 300 s \(5 minutes\)\.$/);
+  it('judges exp against now (the server clock: at most now + 300 s), never against iat', () => {
+    only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, exp: IAT + 3600 }), 'exp-too-far', /^The claim exp is 3600 s from now; APS accepts at most 300 s .* signing clock runs ahead\.$/);
     const { iat: _iat, ...noIat } = GOOD_CLAIMS;
     only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...noIat, exp: IAT + 301 }), 'exp-too-far', /^The claim exp is 301 s from now; APS accepts at most 300 s .* signing clock runs ahead\.$/);
     expect(causes(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, exp: IAT + 300 }))).toEqual([]);
+    // A long-lived iat does not matter: APS checks exp against its clock only (no invented exp - iat rule).
+    expect(causes(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, iat: IAT - 3000, exp: IAT + 200 }))).toEqual([]);
+    expect(causes(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, iat: IAT + 3000, exp: IAT + 200 }))).toEqual([]);
+    // Refused once exp <= now, with no leeway.
+    expect(causes(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, exp: IAT }))).toEqual(['expired']);
   });
 
-  it('sees an aud that is not exactly the production token URL', () => {
-    for (const aud of [`${APS_TOKEN_AUDIENCE}/`, 'http://127.0.0.1:4000/authentication/v2/token', [APS_TOKEN_AUDIENCE]]) {
-      only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, aud }), 'aud', /^The claim aud is .*; it must be exactly "https:\/\/developer\.api\.autodesk\.com\/authentication\/v2\/token" \(one string\)\.$/);
+  it('sees an aud that is not exactly the production token URL, as a string or a one-element array', () => {
+    for (const aud of [`${APS_TOKEN_AUDIENCE}/`, 'http://127.0.0.1:4000/authentication/v2/token', [APS_TOKEN_AUDIENCE, 'https://autodesk.com'], [], ['x']]) {
+      only(
+        jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, aud }),
+        'aud',
+        /^The claim aud is .*; it must be exactly "https:\/\/developer\.api\.autodesk\.com\/authentication\/v2\/token" \(a string, or an array of that one string\)\.$/,
+      );
     }
+  });
+
+  it("does not blame aud as a one-element array of the audience (the docs' Go snippet, golang-jwt v4)", () => {
+    expect(causes(jwt({ alg: 'RS256', kid: KEY_ID, typ: 'JWT' }, { ...GOOD_CLAIMS, aud: [APS_TOKEN_AUDIENCE] }))).toEqual([]);
   });
 
   it('sees an algorithm other than RS256, and an expired assertion', () => {

@@ -14,7 +14,8 @@ export interface AssertionDiagnosis {
 /** Options of {@link diagnoseAssertion}. */
 export interface DiagnoseAssertionOptions {
   /**
-   * The current time in milliseconds since the epoch, to judge `exp` when the assertion has no `iat`.
+   * The current time in milliseconds since the epoch: `exp` is judged against it (APS judges it against its own
+   * clock: refused once `exp` <= now or `exp` > now + 300 s), never against `iat`.
    *
    * @default Date.now
    */
@@ -31,8 +32,9 @@ const MAX_SHOWN_VALUE = 120;
  * Decodes an assertion locally (the signature is not checked) and lists which of the documented
  * causes of APS's "The 'assertion' is invalid." it shows: `scope` not an array of strings, a
  * missing or non-UUID `kid`, a missing `iss`/`sub`/`aud`/`exp`/`scope`, `exp` more than 300 s after
- * `iat` (or now), an `aud` other than {@link APS_TOKEN_AUDIENCE}; plus an `alg` other than RS256, an
- * expired `exp`, an `iss` other than the given `clientId`, or a value that is not a JWT at all.
+ * now, an `aud` other than {@link APS_TOKEN_AUDIENCE} (as a string or a one-element array, the form the
+ * docs' Go snippet sends); plus an `alg` other than RS256, an expired `exp`, an `iss` other than the given
+ * `clientId`, or a value that is not a JWT at all. `iat` and `nbf` are not judged: APS documents no check.
  * Issues quote header and claim values (ids, scopes, times), never the assertion itself.
  *
  * No issue does not mean APS will accept it: the signature, the key id / private key pairing, the
@@ -120,7 +122,7 @@ function claimIssues(claims: Record<string, unknown>, nowSeconds: number): Asser
     }
   }
 
-  const { scope, aud, exp, iat } = claims;
+  const { scope, aud, exp } = claims;
   if (scope !== undefined && scope !== null) {
     if (!Array.isArray(scope)) {
       issues.push(
@@ -133,20 +135,17 @@ function claimIssues(claims: Record<string, unknown>, nowSeconds: number): Asser
     }
   }
 
-  if (aud !== undefined && aud !== null && aud !== APS_TOKEN_AUDIENCE) {
-    issues.push(issue('aud', `The claim aud is ${show(aud)}; it must be exactly "${APS_TOKEN_AUDIENCE}" (one string).`));
+  // golang-jwt v4 (the docs' Go snippet) writes a single audience as a one-element array; APS accepts it.
+  const onlyAudience = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  if (aud !== undefined && aud !== null && onlyAudience !== APS_TOKEN_AUDIENCE) {
+    issues.push(
+      issue('aud', `The claim aud is ${show(aud)}; it must be exactly "${APS_TOKEN_AUDIENCE}" (a string, or an array of that one string).`),
+    );
   }
 
   if (exp !== undefined && exp !== null) {
     if (typeof exp !== 'number' || !Number.isFinite(exp)) {
       issues.push(issue('missing-claim', `The claim exp must be a NumericDate (seconds since the epoch), got ${show(exp)}.`));
-    } else if (typeof iat === 'number' && exp - iat > MAX_ASSERTION_LIFETIME) {
-      issues.push(
-        issue(
-          'exp-too-far',
-          `The claim exp is ${exp - iat} s after iat; APS accepts at most ${MAX_ASSERTION_LIFETIME} s (5 minutes).`,
-        ),
-      );
     } else if (exp - nowSeconds > MAX_ASSERTION_LIFETIME) {
       issues.push(
         issue(

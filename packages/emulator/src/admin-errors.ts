@@ -18,11 +18,7 @@ export const SSA_DETAILS = {
    * the emulator answers it in the SSA `{title, detail}` shape with `title: 'forbidden'`, the 403 of RFC 6750 §3.1.
    */
   missingScope: 'The request was successfully validated but lacked the required permissions.',
-  nameEmpty: "The 'name' is empty.",
-  // S1's 5..100 rule; S3's s2s table says 64, its on-behalf table 100 with this same sentence.
-  nameLength: "The length of the 'name' should be between 5 and 100 characters.",
-  nameInvalidCharacters: "The 'name' contains invalid characters.",
-  nameNoAlphanumeric: "The 'name' should contain at least one alpha numeric character.",
+  // The other `name` texts (empty, length, characters) are built per field by `checkAccountName`.
   nameExists: "The 'name' already exists.",
   notServerToServer: 'The client is not a server-to-server application.',
   onBehalf: 'The client is not allowed to create service accounts on behalf of other server-to-server applications.',

@@ -1,6 +1,6 @@
 import { authorizeAdmin, type AdminScope } from './admin-auth.js';
 import { SSA_CONTENT_TYPE, SSA_DETAILS, sendSsaError } from './admin-errors.js';
-import { checkDisplayName, checkServiceAccountName, parseJsonObject, parseStatusBody, type Checked } from './admin-validation.js';
+import { checkAccountName, parseJsonObject, parseStatusBody, type Checked } from './admin-validation.js';
 import type { EndpointName } from './endpoints.js';
 import { EmulatorStateError } from './errors.js';
 import { answerWithFault } from './fault-response.js';
@@ -85,9 +85,9 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
     if (json.value['clientId'] !== undefined && json.value['clientId'] !== app.clientId) {
       return sendSsaError(ctx, 403, 'invalid_client', SSA_DETAILS.onBehalf);
     }
-    const name = checkServiceAccountName(json.value['name']);
-    const firstName = checkDisplayName('firstName', json.value['firstName']);
-    const lastName = checkDisplayName('lastName', json.value['lastName']);
+    const name = checkAccountName('name', json.value['name']);
+    const firstName = checkAccountName('firstName', json.value['firstName']);
+    const lastName = checkAccountName('lastName', json.value['lastName']);
     if (!valid(ctx, name) || !valid(ctx, firstName) || !valid(ctx, lastName)) return;
     const existing = state.listServiceAccounts(app.clientId);
     // The name is the email's local part, and emails compare case-insensitively.

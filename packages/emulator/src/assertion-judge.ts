@@ -22,17 +22,6 @@ export const ASSERTION_AUDIENCE = 'https://developer.api.autodesk.com/authentica
  * ```
  */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
-/**
- * Clock skew tolerated on `exp`, `nbf` and `iat`. APS documents none [U]; a few seconds keep honest clients on
- * a slightly different clock working without hiding real mistakes (a 310 s lifetime is refused).
- *
- * @example
- * ```ts
- * emulator.clock.setOffset(-(ASSERTION_CLOCK_LEEWAY_SECONDS + 1) * 1000); // the client's exp now looks too far ahead
- * ```
- */
-export const ASSERTION_CLOCK_LEEWAY_SECONDS = 5;
-
 export interface JudgeInput {
   readonly assertion: string;
   /** The authenticated client. */
@@ -49,7 +38,12 @@ export interface Judgement {
   readonly decoded?: { readonly header: Record<string, unknown>; readonly claims: Record<string, unknown> };
   /** Set when every rule passed. */
   readonly grant?: { readonly serviceAccountId: string; readonly kid: string; readonly scopes: readonly string[] };
+  /** Why the `requested scope` rule failed, so the answer can say so instead of blaming the assertion. */
+  readonly requestedScopeProblem?: RequestedScopeProblem;
 }
+
+/** An empty form `scope`, or one listing a scope the assertion does not grant. */
+export type RequestedScopeProblem = 'empty' | 'wider';
 
 type Check = { ok: true; detail: string } | { ok: false; detail: string; fix: string } | { ok: null; detail: string };
 
@@ -84,6 +78,7 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
   const sub = claims?.['sub'];
   const account: ServiceAccountRecord | undefined = typeof sub === 'string' ? state.getServiceAccount(sub) : undefined;
   let scopes: string[] = [];
+  let requestedScopeProblem: RequestedScopeProblem | undefined;
 
   const checks: Record<AssertionRule, () => Promise<Check> | Check> = {
     'signature/alg': async () => {
@@ -152,42 +147,34 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
     },
     aud: () => {
       const aud = claims!['aud'];
-      if (aud !== ASSERTION_AUDIENCE) {
+      // D-jwt says "exactly" this audience; its Go snippet (golang-jwt v4 RegisteredClaims) sends it as a
+      // one-element array, presented as working (reference §9), so that form is APS's too (RFC 7519 §4.1.3).
+      const only = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+      if (only !== ASSERTION_AUDIENCE) {
         return fail(
-          `aud is ${show(aud)}; it must be exactly the string ${ASSERTION_AUDIENCE}.`,
-          `Set aud to "${ASSERTION_AUDIENCE}" (a string, not an array; not the emulator's own URL).`,
+          `aud is ${show(aud)}; it must be exactly ${ASSERTION_AUDIENCE} (a string, or an array of that one string).`,
+          `Set aud to "${ASSERTION_AUDIENCE}" (not the emulator's own URL, and no other audience beside it).`,
         );
       }
-      return pass('aud is the APS token endpoint.');
+      return pass(`aud is the APS token endpoint${Array.isArray(aud) ? ' (as a one-element array)' : ''}.`);
     },
     exp: () => {
+      // D-jwt: exp is "0-5 minutes in the future"; no clock skew is documented (reference §4), so none is allowed.
+      // iat and nbf are optional and APS documents no check of them, so they are not judged at all.
       const exp = claims!['exp'];
       if (typeof exp !== 'number' || !Number.isFinite(exp)) {
         return fail(`The exp claim is ${show(exp)}; it must be a NumericDate (seconds since the epoch).`, 'Set exp to now + at most 300 seconds, as a number.');
       }
-      if (exp + ASSERTION_CLOCK_LEEWAY_SECONDS <= now) {
-        return fail(`exp ${exp} is ${now - exp} s in the past.`, 'Sign a fresh assertion for each exchange; check your clock.');
+      if (exp <= now) {
+        return fail(`exp ${exp} is ${now - exp} s in the past (or now).`, 'Sign a fresh assertion for each exchange; check your clock.');
       }
-      if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS + ASSERTION_CLOCK_LEEWAY_SECONDS) {
+      if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) {
         return fail(
           `exp ${exp} is ${exp - now} s ahead; at most ${MAX_ASSERTION_LIFETIME_SECONDS} s is accepted.`,
           'Set exp to at most 5 minutes from now (and check your clock).',
         );
       }
       return pass(`exp is ${exp - now} s ahead.`);
-    },
-    'iat/nbf': () => {
-      for (const name of ['iat', 'nbf'] as const) {
-        const value = claims![name];
-        if (value === undefined) continue;
-        if (typeof value !== 'number' || !Number.isFinite(value)) {
-          return fail(`The ${name} claim is ${show(value)}; it must be a NumericDate.`, `Set ${name} to a number of seconds, or leave it out (it is optional).`);
-        }
-        if (value - ASSERTION_CLOCK_LEEWAY_SECONDS > now) {
-          return fail(`${name} ${value} is ${value - now} s in the future.`, `Check your clock; ${name} must not be later than now.`);
-        }
-      }
-      return pass('iat and nbf, when present, are not in the future.');
     },
     scope: () => {
       const scope = claims!['scope'];
@@ -211,10 +198,12 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
       if (input.requestedScope === undefined) return pass("No form scope: the token gets the assertion's scope.");
       const requested = splitScope(input.requestedScope);
       if (requested.length === 0) {
-        return fail("The form scope is empty.", "Omit the form scope to get the assertion's scope, or list a subset of it.");
+        requestedScopeProblem = 'empty';
+        return fail('The form scope is empty.', "Omit the form scope to get the assertion's scope, or list a subset of it.");
       }
       const extra = requested.filter((s) => !scopes.includes(s));
       if (extra.length > 0) {
+        requestedScopeProblem = 'wider';
         return fail(`The form scope asks for ${extra.join(', ')}, not in the assertion's scope.`, "Request only scopes listed in the assertion's scope claim.");
       }
       scopes = [...new Set(requested)];
@@ -249,5 +238,6 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
     ...(failed === undefined ? {} : { failed }),
     ...(decoded ? { decoded } : {}),
     ...(failed === undefined ? { grant: { serviceAccountId: account!.serviceAccountId, kid: key!.kid, scopes } } : {}),
+    ...(requestedScopeProblem === undefined ? {} : { requestedScopeProblem }),
   };
 }

@@ -1,5 +1,6 @@
-import { open, readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { writeFileAtomically } from './atomic-file.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { formatEnvFile } from './env-file.js';
 import type { EmulatorOptions } from './options.js';
@@ -24,15 +25,15 @@ export interface EmulatorCliIo {
   readonly onListening?: (emulator: Emulator) => void;
 }
 
-const usage = (program: string) => `Usage: ${program} [--port N] [--env-file PATH] [--state PATH] [--host H] [--rate-limit N] [--token-lifetime S]
-       [--console [--console-allow-remote]]
+const usage = (program: string) => `Usage: ${program} [--port N] [--write-env PATH] [--state PATH] [--host H] [--rate-limit N] [--token-lifetime S]
+       [--console] [--console-allow-remote]
 
 Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
 
   --port N             TCP port (0 picks a free one; default 0)
-  --env-file PATH      write the seeded APS_* variables (app, service account, key) to PATH, mode 0600;
-                       an existing file is replaced only if the emulator wrote it (it may hold real ones)
-  --write-env PATH     the same
+  --write-env PATH     write the seeded APS_* variables (app, service account, key) to PATH, mode 0600;
+                       an existing file is replaced only if the emulator wrote it (it may hold real ones).
+                       (--env-file is not a flag of this command: Node.js and aps-ssa read env files with it)
   --state PATH         keep the apps, service accounts, keys and the seed in PATH (JSON, mode 0600) across
                        restarts; it holds throwaway secrets of this emulator only
   --host H             interface to listen on (default 127.0.0.1)
@@ -41,7 +42,8 @@ Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
   --console            serve the developer console at /_emulator/console (request log with the verdict of
                        every assertion rule, tokens, state, fault and clock controls), to loopback only
   --console-allow-remote
-                       serve the console to other machines and host names too
+                       serve the console and the /_emulator/ control surface to other machines and host
+                       names too (by default both answer loopback clients under loopback names only)
   -h, --help           show this help
 `;
 
@@ -52,6 +54,8 @@ function usageMessage(error: Error & { code?: string }): string {
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      // One meaning per flag: --env-file *reads* a file for Node.js and aps-ssa; this command *writes* one.
+      if (quoted === '--env-file') return "Unknown flag '--env-file': to write the seeded variables to a file, use --write-env PATH.";
       return `Unknown flag '${quoted}'.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return `Flag '${quoted.split(' ')[0]}' needs a value.`;
@@ -78,7 +82,6 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
       options: {
         port: { type: 'string' },
         'write-env': { type: 'string' },
-        'env-file': { type: 'string' },
         state: { type: 'string' },
         host: { type: 'string' },
         'rate-limit': { type: 'string' },
@@ -95,13 +98,9 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
   const port = integerFlag('--port', values.port);
   const rateLimit = integerFlag('--rate-limit', values['rate-limit']);
   const tokenLifetime = integerFlag('--token-lifetime', values['token-lifetime']);
-  if (values['write-env'] !== undefined && values['env-file'] !== undefined) {
-    throw new UsageError('Give --env-file or --write-env, not both.');
-  }
-  const envFile = values['write-env'] ?? values['env-file'];
-  if (envFile === '') throw new UsageError('--env-file expects a path.');
+  const envFile = values['write-env'];
+  if (envFile === '') throw new UsageError('--write-env expects a path.');
   if (values.state === '') throw new UsageError('--state expects a path.');
-  if (values['console-allow-remote'] && !values.console) throw new UsageError('--console-allow-remote needs --console.');
   return {
     help: false,
     ...(envFile === undefined ? {} : { envFile }),
@@ -119,10 +118,18 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
 
 const ENV_FILE_MARK = 'throwaway credentials, valid only against this emulator';
 
-/** Refuses to replace an env file the emulator did not write: it may hold a user's real credentials. */
+/**
+ * Refuses to replace an env file the emulator did not write: it may hold a user's real credentials. A symlink, or
+ * anything but a regular file, is not one the emulator wrote (it writes regular files only), so it is refused
+ * without reading through it.
+ */
 async function assertReplaceable(path: string): Promise<void> {
   let text: string;
   try {
+    const stats = await lstat(path);
+    if (!stats.isFile()) {
+      throw new Error(`${path} exists and is ${stats.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; the emulator writes env files only as regular files of its own. Remove it or choose another path.`);
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -130,17 +137,6 @@ async function assertReplaceable(path: string): Promise<void> {
   }
   if (text.trim() !== '' && !text.split('\n', 1)[0]!.includes(ENV_FILE_MARK)) {
     throw new Error(`${path} exists and was not written by the emulator; it may hold real credentials. Remove it or choose another path.`);
-  }
-}
-
-/** Creates or truncates the file with mode 0600 before the secrets are written to it. */
-async function writeSecretFile(path: string, text: string): Promise<void> {
-  const handle = await open(path, 'w', 0o600);
-  try {
-    await handle.chmod(0o600);
-    await handle.writeFile(text);
-  } finally {
-    await handle.close();
   }
 }
 
@@ -194,7 +190,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
   try {
     if (parsed.envFile !== undefined) {
       const comment = `Written by ${program} for ${emulator.url}: ${ENV_FILE_MARK}.`;
-      await writeSecretFile(parsed.envFile, formatEnvFile(emulator.seed.env, comment));
+      await writeFileAtomically(parsed.envFile, formatEnvFile(emulator.seed.env, comment));
     }
     io.stdout.write(`${program} listening on ${emulator.url}\n`);
     io.stdout.write(

@@ -23,22 +23,20 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/** RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding; plain APS ids decode to themselves. */
-function formDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
-}
-
+/**
+ * `Authorization: Basic base64(client_id:client_secret)`, decoded exactly as Autodesk's SDKs encode it: the id and
+ * secret as they are, split at the first `:` (client ids never hold one). RFC 6749 §2.3.1 asks clients to
+ * form-encode both first, but `@aps_sdk/authentication` does not, and APS accepts what its own SDK sends;
+ * how APS treats a form-encoded secret is not documented (reference §2 [U]), so a secret holding `+ / = %` must
+ * be sent raw, and a form-encoded one is refused as wrong credentials.
+ */
 function parseBasic(authorization: string): { clientId: string; secret: string } | undefined {
   const match = /^Basic +([A-Za-z0-9+/=_-]+) *$/i.exec(authorization);
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  return { clientId: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
 /**

@@ -26,14 +26,28 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
-/** Why the console refuses this request, or `undefined` when it may be served. */
-export function consoleAccessProblem(req: IncomingMessage, allowRemote: boolean): string | undefined {
+/** What a loopback-only surface is called in its refusals, and the path to suggest opening. */
+export interface LoopbackSurface {
+  /** `The emulator console`, `The emulator control surface`. */
+  readonly name: string;
+  readonly path: string;
+}
+
+/** The developer console's pages. */
+export const CONSOLE_SURFACE: LoopbackSurface = { name: 'The emulator console', path: '/_emulator/console' };
+
+/**
+ * Why a loopback-only surface (the console, the `/_emulator/` control surface) refuses this request, or
+ * `undefined` when it may be served. Checked on every request, reads included: a DNS-rebinding page could read
+ * what a GET answers, and with the emulator bound to a non-loopback address, another machine could drive it.
+ */
+export function loopbackAccessProblem(req: IncomingMessage, allowRemote: boolean, surface: LoopbackSurface): string | undefined {
   if (allowRemote) return undefined;
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    return 'The emulator console is served to loopback clients only. Open it on the machine running the emulator, or start the emulator with consoleAllowRemote: true (--console-allow-remote).';
+    return `${surface.name} is served to loopback clients only. Open it on the machine running the emulator, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`;
   }
   if (!isLoopbackHost(req.headers.host)) {
-    return `The emulator console answers only to a loopback host name (localhost, 127.0.0.1, [::1]), not ${JSON.stringify(req.headers.host ?? '')}: other names could be a DNS-rebinding attack. Open http://localhost:${req.socket.localPort ?? '<port>'}/_emulator/console, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`;
+    return `${surface.name} answers only to a loopback host name (localhost, 127.0.0.1, [::1]), not ${JSON.stringify(req.headers.host ?? '')}: other names could be a DNS-rebinding attack. Open http://localhost:${req.socket.localPort ?? '<port>'}${surface.path}, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`;
   }
   return undefined;
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { isLoopbackHost } from './console-access.js';
 
 export interface ControlWriteRefusal {
   readonly status: 403 | 415;
@@ -22,10 +21,10 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
  * Why a state-changing control request (POST, PUT or DELETE under `/_emulator/`) must be refused, or
  * `undefined`. Another site can make a browser send "simple" requests to loopback (a form POST, a no-cors
  * fetch): those carry that site's `Origin` (and `Sec-Fetch-Site: cross-site`) and a form or text content type.
- * A page that reached us by DNS rebinding is same-origin, but under a host name that is not loopback.
- * Scripts and tests send no `Origin`, and JSON when they send a body, so none of this costs them anything.
+ * (A page that reached us by DNS rebinding is same-origin, but under a host name that is not loopback: the
+ * loopback check every control request passes first refuses it.) Scripts and tests send no `Origin`, and JSON when they send a body, so none of this costs them anything.
  */
-export function controlWriteRefusal(req: IncomingMessage, allowRemoteBrowsers: boolean): ControlWriteRefusal | undefined {
+export function controlWriteRefusal(req: IncomingMessage): ControlWriteRefusal | undefined {
   const { origin, host } = req.headers;
   const site = req.headers['sec-fetch-site'];
   if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && !sameOrigin(origin, host))) {
@@ -34,13 +33,6 @@ export function controlWriteRefusal(req: IncomingMessage, allowRemoteBrowsers: b
       error: 'forbidden',
       message:
         'Cross-site requests cannot change the emulator. Use the console this emulator serves, or send the request from a script (without an Origin header).',
-    };
-  }
-  if (origin !== undefined && !allowRemoteBrowsers && !isLoopbackHost(host)) {
-    return {
-      status: 403,
-      error: 'forbidden',
-      message: `A browser page under the host name ${JSON.stringify(host ?? '')} cannot change the emulator: only loopback names are trusted (DNS-rebinding defence). Use http://localhost:<port>, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`,
     };
   }
   const contentType = req.headers['content-type'];

@@ -1,4 +1,4 @@
-import { consoleAccessProblem } from './console-access.js';
+import { CONSOLE_SURFACE, loopbackAccessProblem } from './console-access.js';
 import {
   CONSOLE_HTML,
   CONSOLE_ICON_PATH,
@@ -50,7 +50,7 @@ export interface ConsoleRouteOptions {
  */
 export function registerConsoleRoutes(router: Router, options: ConsoleRouteOptions): void {
   const serve = (contentType: string, body: string) => (ctx: RequestContext) => {
-    const problem = consoleAccessProblem(ctx.req, options.allowRemote);
+    const problem = loopbackAccessProblem(ctx.req, options.allowRemote, CONSOLE_SURFACE);
     if (problem !== undefined) {
       ctx.sendJson(403, { error: 'forbidden', message: problem }, { contentType: 'application/json; charset=utf-8', headers: SECURITY_HEADERS });
       return;

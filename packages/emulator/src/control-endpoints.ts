@@ -1,3 +1,4 @@
+import { loopbackAccessProblem, type LoopbackSurface } from './console-access.js';
 import { controlWriteRefusal } from './console-csrf.js';
 import { EmulatorOptionError } from './errors.js';
 import type { FaultSpec } from './faults.js';
@@ -81,9 +82,11 @@ function requestsQuery(ctx: RequestContext, runtime: EmulatorRuntime): void {
 }
 
 export interface ControlRouteOptions {
-  /** Accept state changes from browser pages under non-loopback host names (`consoleAllowRemote`). */
-  readonly allowRemoteBrowsers: boolean;
+  /** Serve non-loopback clients and `Host` names too (`consoleAllowRemote`). */
+  readonly allowRemote: boolean;
 }
+
+const CONTROL_SURFACE: LoopbackSurface = { name: 'The emulator control surface', path: `${CONTROL_PREFIX}/state` };
 
 /**
  * The JSON control surface for out-of-process tests and the console. Not APS: nothing here is counted,
@@ -91,16 +94,30 @@ export interface ControlRouteOptions {
  */
 export function registerControlRoutes(router: Router, runtime: EmulatorRuntime, options: ControlRouteOptions): void {
   const { clock, counters, faults, settings } = runtime;
-  // Every state change is refused to cross-site pages (CSRF) and rebound host names; see controlWriteRefusal.
-  const write =
+  // Every request, reads included, is refused to other machines and rebound host names (DNS rebinding).
+  const local =
     (handler: Handler): Handler =>
     (ctx) => {
-      const refusal = controlWriteRefusal(ctx.req, options.allowRemoteBrowsers);
-      if (!refusal) return handler(ctx);
+      const problem = loopbackAccessProblem(ctx.req, options.allowRemote, CONTROL_SURFACE);
+      if (problem === undefined) return handler(ctx);
       ctx.req.resume();
-      reply(ctx, refusal.status, { error: refusal.error, message: refusal.message });
+      reply(ctx, 403, { error: 'forbidden', message: problem });
     };
-  router
+  // Every state change is also refused to cross-site pages (CSRF); see controlWriteRefusal.
+  const write = (handler: Handler): Handler => (ctx) => {
+    const refusal = controlWriteRefusal(ctx.req);
+    if (!refusal) return handler(ctx);
+    ctx.req.resume();
+    reply(ctx, refusal.status, { error: refusal.error, message: refusal.message });
+  };
+  // Each route is registered through `local`, so none can be added without the loopback check.
+  const control = {
+    add(method: string, path: string, handler: Handler) {
+      router.add(method, path, local(handler));
+      return control;
+    },
+  };
+  control
     .add('GET', `${CONTROL_PREFIX}/state`, (ctx) => reply(ctx, 200, stateSnapshot(runtime)))
     .add('GET', `${CONTROL_PREFIX}/counters`, (ctx) => reply(ctx, 200, counters.snapshot()))
     .add(

@@ -158,7 +158,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   registerIntrospectionRoutes(router, runtime);
   registerUserProfileRoutes(router, runtime);
   registerAdminRoutes(router, runtime);
-  registerControlRoutes(router, runtime, { allowRemoteBrowsers: config.consoleAllowRemote });
+  registerControlRoutes(router, runtime, { allowRemote: config.consoleAllowRemote });
   if (config.console) registerConsoleRoutes(router, { allowRemote: config.consoleAllowRemote });
   handle = (req, res) => void dispatch(router, runtime, req, res);
 

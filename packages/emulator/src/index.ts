@@ -1,5 +1,5 @@
 export type { AccessTokenClaims } from './access-tokens.js';
-export { ASSERTION_AUDIENCE, ASSERTION_CLOCK_LEEWAY_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from './assertion-judge.js';
+export { ASSERTION_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './assertion-judge.js';
 export { runEmulatorCli, type EmulatorCliIo } from './cli.js';
 export type { EmulatorClock } from './clock.js';
 export type { EmulatorCounters, OutcomeCounts } from './counters.js';

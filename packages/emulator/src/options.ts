@@ -42,8 +42,9 @@ export interface EmulatorOptions {
    */
   readonly console?: boolean;
   /**
-   * Serve the console to non-loopback clients and under non-loopback `Host` names too. Without it, the console
-   * answers 403 to them (and to DNS-rebinding pages). Requires `console: true`.
+   * Serve the console (when on) and the `/_emulator/` control surface to non-loopback clients and under
+   * non-loopback `Host` names too, e.g. for an emulator in a container driven from another one. Without it, both
+   * answer 403 to them (and to DNS-rebinding pages); the APS endpoints are never restricted.
    * @default false
    */
   readonly consoleAllowRemote?: boolean;
@@ -86,7 +87,6 @@ export function normaliseOptions(options: EmulatorOptions = {}): NormalisedOptio
   }
   const consoleOn = optionalBoolean(options.console, 'console');
   const consoleAllowRemote = optionalBoolean(options.consoleAllowRemote, 'consoleAllowRemote');
-  if (consoleAllowRemote && !consoleOn) throw new EmulatorOptionError('`consoleAllowRemote` only applies with `console: true`.');
   const host = options.host ?? DEFAULT_HOST;
   if (typeof host !== 'string' || host === '') throw new EmulatorOptionError(`\`host\` must be a host name or address, got ${JSON.stringify(host)}.`);
   return {

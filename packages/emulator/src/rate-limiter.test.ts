@@ -25,4 +25,14 @@ describe('RateLimiter', () => {
     clock.setOffset(-120_000);
     expect(limiter.take('a', 1).allowed).toBe(true);
   });
+
+  it('remaining() reads a budget without taking from it', () => {
+    const clock = createClock();
+    const limiter = new RateLimiter(clock);
+    expect(limiter.remaining('a', 3)).toBe(3);
+    limiter.take('a', 3);
+    expect([limiter.remaining('a', 3), limiter.remaining('a', 3)]).toEqual([2, 2]);
+    clock.setOffset(61_000);
+    expect(limiter.remaining('a', 3)).toBe(3);
+  });
 });

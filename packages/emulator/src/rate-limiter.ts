@@ -32,9 +32,8 @@ export class RateLimiter {
 
   take(key: string, limit: number): RateDecision {
     const now = this.#clock.now();
-    let window = this.#windows.get(key);
-    // A clock moved backwards (setOffset) also opens a new window.
-    if (!window || now >= window.start + WINDOW_MS || now < window.start) {
+    let window = this.#current(key, now);
+    if (!window) {
       window = { start: now, used: 0 };
       this.#windows.set(key, window);
     }
@@ -44,5 +43,17 @@ export class RateLimiter {
     }
     window.used++;
     return { allowed: true, limit, remaining: limit - window.used, retryAfter: 0 };
+  }
+
+  /** What is left of the key's budget in its current window, without taking any of it. */
+  remaining(key: string, limit: number): number {
+    const window = this.#current(key, this.#clock.now());
+    return window ? Math.max(0, limit - window.used) : limit;
+  }
+
+  /** The key's window, unless it has passed; a clock moved backwards (setOffset) also ends it. */
+  #current(key: string, now: number): Window | undefined {
+    const window = this.#windows.get(key);
+    return window && now >= window.start && now < window.start + WINDOW_MS ? window : undefined;
   }
 }

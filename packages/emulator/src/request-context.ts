@@ -4,6 +4,7 @@ import type { Counters } from './counters.js';
 import type { EndpointName } from './endpoints.js';
 import { newRequestId } from './ids.js';
 import type { RequestLog, RequestLogDraft } from './request-log.js';
+import { parseRequestTarget, type RequestTarget } from './request-target.js';
 
 /** APS's token endpoint answers `application/json;charset=UTF-8` (reference §2, D-t1 live headers). */
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
@@ -32,7 +33,8 @@ export interface ContextServices {
  */
 export class RequestContext {
   readonly requestId = newRequestId();
-  readonly url: URL;
+  /** The request target read as a path (see `parseRequestTarget`). */
+  readonly url: RequestTarget;
   params: Readonly<Record<string, string>> = {};
   /** Set by APS handlers; control requests leave it unset and are neither counted nor logged. */
   endpoint: EndpointName | undefined;
@@ -47,7 +49,7 @@ export class RequestContext {
     readonly res: ServerResponse,
     readonly services: ContextServices,
   ) {
-    this.url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    this.url = parseRequestTarget(req.url);
   }
 
   get finished(): boolean {

@@ -16,11 +16,10 @@ export const ASSERTION_RULES = [
   'sub',
   'aud',
   'exp',
-  'iat/nbf',
   'scope',
   'requested scope',
-  'key state',
   'account state',
+  'key state',
 ] as const;
 
 export type AssertionRule = (typeof ASSERTION_RULES)[number];

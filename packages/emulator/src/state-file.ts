@@ -1,6 +1,6 @@
-import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from './atomic-file.js';
 import type { SeedIdentity } from './seed.js';
 import type { AppRecord, EmulatorState, KeyRecord, ServiceAccountRecord, StateSnapshot } from './state.js';
 
@@ -185,25 +185,6 @@ export async function readStateFile(path: string): Promise<LoadedState | undefin
   }
 }
 
-/** Writes through a temporary file in the same directory and a rename, so a reader never sees half a file. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
-  try {
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /**
  * Keeps the state file in step with the state: every change schedules one write (changes made meanwhile are
  * coalesced into the next), writes never overlap, and `flush()` waits for the last one.
@@ -224,7 +205,7 @@ export class StateFileWriter {
   static async start(path: string, state: EmulatorState, seed: SeedIdentity): Promise<StateFileWriter> {
     const writer = new StateFileWriter(path, () => serialise(seed, state.snapshot()));
     try {
-      await writeAtomically(path, writer.#contents());
+      await writeFileAtomically(path, writer.#contents());
     } catch (error) {
       throw new EmulatorStateFileError(path, `Cannot write the emulator state file ${path}: ${(error as Error).message}.`, { cause: error });
     }
@@ -249,7 +230,7 @@ export class StateFileWriter {
 
   async #write(): Promise<void> {
     try {
-      await writeAtomically(this.#path, this.#contents());
+      await writeFileAtomically(this.#path, this.#contents());
       this.#failing = false;
     } catch (error) {
       // Nobody awaits a background write: warn once per run of failures rather than crash the emulator.

@@ -2,6 +2,7 @@ import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { EmulatorClock } from './clock.js';
 import { EmulatorStateError } from './errors.js';
+import { addCalendarYear } from './go-time.js';
 import { newClientId, newClientSecret, newKeyId, newServiceAccountId } from './ids.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -76,7 +77,6 @@ export interface StateSnapshot {
   readonly keys: readonly KeyRecord[];
 }
 
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const RSA_MODULUS_LENGTH = 2048;
 
 /**
@@ -169,7 +169,7 @@ export class EmulatorState {
       status: 'ENABLED',
       createdAt: now,
       accessedAt: undefined,
-      expiresAt: now + YEAR_MS,
+      expiresAt: addCalendarYear(now),
     };
     this.#accounts.set(account.serviceAccountId, account);
     this.#changed();

@@ -1,10 +1,10 @@
-import { judgeAssertion } from './assertion-judge.js';
+import { judgeAssertion, type RequestedScopeProblem } from './assertion-judge.js';
 import { authenticateClient } from './client-auth.js';
 import type { EndpointName } from './endpoints.js';
 import { answerWithFault } from './fault-response.js';
 import { readForm } from './form-body.js';
 import { NO_STORE_HEADERS, sendOAuthError } from './oauth-response.js';
-import { CLIENT_CREDENTIALS_RATE_LIMIT, takeRateLimit } from './rate-limit.js';
+import { CLIENT_CREDENTIALS_RATE_LIMIT, showRateLimit, takeRateLimit } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
 import type { Router } from './router.js';
 import type { EmulatorRuntime } from './runtime.js';
@@ -24,6 +24,14 @@ const INVALID_GRANT_TYPE = "The token request must specify a valid 'grant_type'.
 const MISSING_ASSERTION = "The request is missing a required parameter 'assertion'.";
 const INVALID_ASSERTION = "The 'assertion' is invalid.";
 const ACCOUNT_NOT_ENABLED = 'The service account is not currently in an enabled state.';
+/**
+ * A form `scope` that APS refuses is not a fault of the assertion, so it is not answered "The 'assertion' is
+ * invalid.". APS documents no text for it [U]: `invalid_scope` is RFC 6749 §5.2's code, the words are ours.
+ */
+const REQUESTED_SCOPE_ERRORS: Readonly<Record<RequestedScopeProblem, string>> = {
+  empty: "The 'scope' parameter is empty. Omit it to get the assertion's scope, or list a subset of that scope.",
+  wider: "The requested 'scope' is wider than the assertion's scope. Request only scopes that the assertion's scope claim lists.",
+};
 
 async function issue(
   ctx: RequestContext,
@@ -55,6 +63,9 @@ async function jwtBearer(ctx: RequestContext, runtime: EmulatorRuntime, form: UR
   ctx.draft.rules = judgement.verdicts;
   if (!judgement.grant) {
     ctx.draft.failedRule = judgement.failed!;
+    if (judgement.requestedScopeProblem !== undefined) {
+      return sendOAuthError(ctx, 400, 'invalid_scope', REQUESTED_SCOPE_ERRORS[judgement.requestedScopeProblem]);
+    }
     // Every assertion failure gets the same answer except a non-enabled account (reference §4, S3).
     return sendOAuthError(ctx, 400, 'invalid_grant', judgement.failed === 'account state' ? ACCOUNT_NOT_ENABLED : INVALID_ASSERTION);
   }
@@ -77,18 +88,26 @@ async function clientCredentials(ctx: RequestContext, runtime: EmulatorRuntime, 
   await issue(ctx, runtime, { clientId, scopes: [...new Set(scopes)] });
 }
 
+/** The budget a token request counts against: the SSA one for the exchange, the token endpoint's for the rest. */
+function budgetOf(endpoint: EndpointName, runtime: EmulatorRuntime): number {
+  return endpoint === 'token:jwt-bearer' ? runtime.settings.rateLimit : CLIENT_CREDENTIALS_RATE_LIMIT;
+}
+
 async function handleToken(ctx: RequestContext, runtime: EmulatorRuntime): Promise<void> {
   ctx.endpoint = 'token';
+  // Every answer carries the ratelimit-* headers, even one to a body that cannot be read.
+  showRateLimit(ctx, runtime, undefined, 'token', CLIENT_CREDENTIALS_RATE_LIMIT);
   const form = await readForm(ctx);
   if (!form) return;
   const grant = form.get('grant_type') ?? undefined;
   if (grant !== undefined) ctx.draft.grant = grant;
   const endpoint = grant === undefined ? undefined : GRANT_ENDPOINTS.get(grant);
   if (endpoint) ctx.endpoint = endpoint;
-  if (answerWithFault(ctx, runtime)) return;
 
   const auth = authenticateClient(ctx.header('authorization'), form, runtime.state);
   const presentedId = auth.ok ? auth.app.clientId : auth.clientId;
+  showRateLimit(ctx, runtime, presentedId, ctx.endpoint, budgetOf(ctx.endpoint, runtime));
+  if (answerWithFault(ctx, runtime)) return;
   if (presentedId !== undefined) ctx.draft.clientId = presentedId;
   // A body/header conflict is a malformed request, reported before the grant (D-tok).
   if (!auth.ok && auth.status === 400) return sendOAuthError(ctx, auth.status, auth.error, auth.description);
@@ -96,12 +115,8 @@ async function handleToken(ctx: RequestContext, runtime: EmulatorRuntime): Promi
   if (!auth.ok) return sendOAuthError(ctx, auth.status, auth.error, auth.description);
 
   const clientId = auth.app.clientId;
-  if (endpoint === 'token:jwt-bearer') {
-    if (!takeRateLimit(ctx, runtime, clientId, endpoint, runtime.settings.rateLimit)) return;
-    return jwtBearer(ctx, runtime, form, clientId);
-  }
-  if (!takeRateLimit(ctx, runtime, clientId, endpoint, CLIENT_CREDENTIALS_RATE_LIMIT)) return;
-  return clientCredentials(ctx, runtime, form, clientId);
+  if (!takeRateLimit(ctx, runtime, clientId, endpoint, budgetOf(endpoint, runtime))) return;
+  return endpoint === 'token:jwt-bearer' ? jwtBearer(ctx, runtime, form, clientId) : clientCredentials(ctx, runtime, form, clientId);
 }
 
 export function registerTokenRoutes(router: Router, runtime: EmulatorRuntime): void {

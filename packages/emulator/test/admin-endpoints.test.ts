@@ -30,8 +30,9 @@ beforeEach(async () => {
   token = await adminToken(emulator, ADMIN_SCOPES, app);
 });
 
-const YEAR_MS = 365 * 24 * 3600 * 1000;
 const goTimeMs = (text: string) => Date.parse(text.replace(' +0000 UTC', 'Z').replace(' ', 'T'));
+/** The same Go-style time one calendar year later (valid for any date but 29 February). */
+const nextYear = (goTime: string) => goTime.replace(/^\d{4}/, (year) => String(Number(year) + 1));
 
 /** Signs an assertion for an account and key of the test's app, and exchanges it. */
 async function exchangeFor(serviceAccountId: string, kid: string, privateKey: string): Promise<Response> {
@@ -71,7 +72,20 @@ describe('the service-account operations', () => {
       accessedAt: details.createdAt,
       expiresAt: expect.stringMatching(GO_TIME),
     });
-    expect(goTimeMs(details.expiresAt!) - goTimeMs(details.createdAt!)).toBe(YEAR_MS);
+    expect(details.expiresAt).toBe(nextYear(details.createdAt!));
+  });
+
+  it('sets expiresAt one calendar year after createdAt, as S1\'s examples show: 29 February 2028 → 1 March 2029', async () => {
+    emulator.clock.setOffset(Date.UTC(2028, 1, 29, 12, 0, 0) - Date.now());
+    try {
+      const leapToken = await adminToken(emulator, ADMIN_SCOPES, app);
+      const { serviceAccountId } = await createAccount(emulator, leapToken);
+      const details = (await (await adminRequest(emulator, leapToken, 'GET', `/${serviceAccountId}`)).json()) as Record<string, string>;
+      expect(details.createdAt).toMatch(/^2028-02-29 12:00:0\d \+0000 UTC$/);
+      expect(details.expiresAt).toBe(details.createdAt!.replace('2028-02-29', '2029-03-01'));
+    } finally {
+      emulator.clock.setOffset(0);
+    }
   });
 
   it('list answers every account of the calling app, and only those', async () => {
@@ -160,7 +174,6 @@ describe('Create Service Account validation (S1 rules, S3 texts)', () => {
     [{ name: '', firstName: 'Robot', lastName: 'Account' }, "The 'name' is empty."],
     [accountBody('abcd'), "The length of the 'name' should be between 5 and 100 characters."],
     [accountBody('a'.repeat(101)), "The length of the 'name' should be between 5 and 100 characters."],
-    [accountBody('has_underscore'), "The 'name' contains invalid characters."],
     [accountBody('has space'), "The 'name' contains invalid characters."],
     [accountBody('dot.name'), "The 'name' contains invalid characters."],
     [{ ...accountBody('x'), name: 12345 }, "The 'name' contains invalid characters."],
@@ -171,6 +184,12 @@ describe('Create Service Account validation (S1 rules, S3 texts)', () => {
     [{ name: 'valid-name', firstName: 'Robot', lastName: 'a/b/c/d' }, "The 'lastName' contains invalid characters."],
     [{ name: 'valid-name', firstName: 'Robot', lastName: 'AT&#38;T' }, "The 'lastName' contains invalid characters."],
     [{ name: 'valid-name', firstName: 'Robot', lastName: 'x'.repeat(101) }, "The length of the 'lastName' should be between 5 and 100 characters."],
+    [{ name: 'valid-name', firstName: 'Robot One', lastName: 'Account' }, "The 'firstName' contains invalid characters."],
+    [{ name: 'valid-name', firstName: 'Robot', lastName: 'Service Account' }, "The 'lastName' contains invalid characters."],
+    [{ name: 'valid-name', firstName: 'Robot', lastName: 'under_score' }, "The 'lastName' contains invalid characters."],
+    [{ name: 'valid-name', firstName: 'Rob\u00e9rt', lastName: 'Account' }, "The 'firstName' contains invalid characters."],
+    [{ name: 'valid-name', firstName: '_____', lastName: 'Account' }, "The 'firstName' should contain at least one alpha numeric character."],
+    [{ name: 'valid-name', firstName: 'Robot', lastName: '-----' }, "The 'lastName' should contain at least one alpha numeric character."],
     ['{"name":', 'The request body should be a JSON object.'],
   ])('%j → 400 %s', async (body, detail) => {
     expect(await answer(await adminRequest(emulator, token, 'POST', '', body))).toEqual({ status: 400, body: ssaError('invalid_request', detail) });
@@ -179,6 +198,16 @@ describe('Create Service Account validation (S1 rules, S3 texts)', () => {
   it('accepts the limits of the rules: 5 and 100 characters, dashes, mixed case', async () => {
     for (const name of ['abcde', `A${'-'.repeat(98)}z`]) {
       const response = await adminRequest(emulator, token, 'POST', '', { name, firstName: 'First', lastName: 'L'.repeat(100) });
+      expect(response.status).toBe(201);
+    }
+  });
+
+  it("accepts the specs' own examples: test-service-account, test_service_account, ServiceAccount, and _ in firstName", async () => {
+    for (const body of [
+      { name: 'test-service-account', firstName: 'ServiceAccount', lastName: 'ServiceAccount' },
+      { name: 'test_service_account', firstName: 'Service_Account', lastName: 'Service-Account' },
+    ]) {
+      const response = await adminRequest(emulator, token, 'POST', '', body);
       expect(response.status).toBe(201);
     }
   });

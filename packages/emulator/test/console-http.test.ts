@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Script } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackAddress, isLoopbackHost } from '../src/console-access.js';
@@ -52,7 +53,6 @@ describe('console options', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ console: 'yes' }, '`console` must be true or false, got "yes".'],
       [{ console: true, consoleAllowRemote: 1 }, '`consoleAllowRemote` must be true or false, got 1.'],
-      [{ consoleAllowRemote: true }, '`consoleAllowRemote` only applies with `console: true`.'],
       [{ consol: true }, 'Did you mean `console`?'],
     ];
     for (const [options, message] of cases) {
@@ -63,7 +63,7 @@ describe('console options', () => {
     }
   });
 
-  it('the bin flag --console prints the console URL; --console-allow-remote needs --console', async () => {
+  it('the bin flag --console prints the console URL', async () => {
     const out: string[] = [];
     const controller = new AbortController();
     let consoleUrl: string | undefined;
@@ -83,11 +83,6 @@ describe('console options', () => {
     expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_emulator\/console$/);
     expect(out).toContain(`console: ${consoleUrl}\n`);
     expect(out).toContain('fetched 200\n');
-
-    const errors: string[] = [];
-    const bad = await runEmulatorCli(['--console-allow-remote'], { stdout: { write: () => true }, stderr: { write: (t: string) => errors.push(t) } });
-    expect(bad).toBe(2);
-    expect(errors.join('')).toBe("aps-emulator: --console-allow-remote needs --console. Run 'aps-emulator --help' for usage.\n");
   });
 });
 
@@ -267,9 +262,7 @@ describe('control writes refuse cross-site browsers (CSRF) but not scripts', () 
     const headers = { 'content-type': 'application/json', host: `evil.example:${port}`, origin: `http://evil.example:${port}` };
     const rebound = await raw(emulator.url, '/_emulator/faults', { method: 'POST', headers, body: fault });
     expect(rebound.status).toBe(403);
-    expect(JSON.parse(rebound.text).message).toBe(
-      `A browser page under the host name "evil.example:${port}" cannot change the emulator: only loopback names are trusted (DNS-rebinding defence). Use http://localhost:<port>, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`,
-    );
+    expect(JSON.parse(rebound.text).message).toBe(reboundMessage(`evil.example:${port}`, port));
     expect(emulator.faults.pending()).toEqual([]);
 
     const open = await startEmulator({ port: 0, console: true, consoleAllowRemote: true });
@@ -283,6 +276,75 @@ describe('control writes refuse cross-site browsers (CSRF) but not scripts', () 
       expect(allowed.status).toBe(201);
     } finally {
       await open.close();
+    }
+  });
+});
+
+const CONTROL_READS = ['/_emulator/state', '/_emulator/counters', '/_emulator/requests', '/_emulator/faults', '/_emulator/clock', '/_emulator/token-lifetime', '/_emulator/rate-limit'];
+
+const reboundMessage = (host: string, port: string) =>
+  `The emulator control surface answers only to a loopback host name (localhost, 127.0.0.1, [::1]), not ${JSON.stringify(host)}: other names could be a DNS-rebinding attack. Open http://localhost:${port}/_emulator/state, or start the emulator with consoleAllowRemote: true (--console-allow-remote).`;
+
+/** This machine's first non-loopback IPv4 address, to reach an emulator bound to 0.0.0.0 as another machine would. */
+const outsideAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((info) => info?.family === 'IPv4' && !info.internal)?.address;
+
+describe('every control request, reads included, is for loopback clients under loopback names (issue 12 item 7)', () => {
+  it('refuses GETs under a rebound Host name (a DNS-rebinding page could read them), from scripts too', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const port = new URL(emulator.url).port;
+      for (const path of CONTROL_READS) {
+        expect((await raw(emulator.url, path)).status, path).toBe(200);
+        const rebound: Record<string, string>[] = [{ host: `evil.example:${port}` }, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` }];
+        for (const headers of rebound) {
+          const response = await raw(emulator.url, path, { headers });
+          expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+          expect(JSON.parse(response.text)).toEqual({ error: 'forbidden', message: reboundMessage(`evil.example:${port}`, port) });
+        }
+      }
+      // A script's write under a non-loopback name is refused too, before any CSRF rule.
+      const write = await raw(emulator.url, '/_emulator/clock', { method: 'PUT', headers: { host: `evil.example:${port}`, 'content-type': 'application/json' }, body: '{"offsetMs":60000}' });
+      expect(write.status).toBe(403);
+      expect(emulator.clock.offset).toBe(0);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it.skipIf(outsideAddress === undefined)('refuses non-loopback clients of an emulator bound to 0.0.0.0, unless consoleAllowRemote', async () => {
+    for (const consoleAllowRemote of [false, true]) {
+      const emulator = await startEmulator({ port: 0, host: '0.0.0.0', consoleAllowRemote });
+      try {
+        const port = new URL(emulator.url).port;
+        const fromOutside = (path: string, options: { method?: string; body?: string } = {}) =>
+          new Promise<{ status: number; text: string }>((resolve, reject) => {
+            const req = request(
+              { host: outsideAddress, port, path, method: options.method ?? 'GET', localAddress: outsideAddress, headers: { host: `localhost:${port}`, 'content-type': 'application/json' } },
+              (res) => {
+                const chunks: Buffer[] = [];
+                res.on('data', (chunk: Buffer) => chunks.push(chunk));
+                res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8') }));
+              },
+            );
+            req.on('error', reject);
+            req.end(options.body);
+          });
+        const read = await fromOutside('/_emulator/state');
+        const write = await fromOutside('/_emulator/rate-limit', { method: 'PUT', body: '{"perMinute":1}' });
+        // The APS endpoints are never restricted: the emulator is an APS stand-in for whoever can reach it.
+        expect((await fromOutside('/authentication/v2/keys')).status).toBe(200);
+        if (consoleAllowRemote) {
+          expect([read.status, write.status]).toEqual([200, 200]);
+        } else {
+          expect([read.status, write.status]).toEqual([403, 403]);
+          expect(JSON.parse(read.text).message).toMatch(/^The emulator control surface is served to loopback clients only\./);
+          expect(await (await fetch(`${emulator.url}/_emulator/rate-limit`)).json()).toEqual({ perMinute: 10 });
+        }
+      } finally {
+        await emulator.close();
+      }
     }
   });
 });
@@ -305,8 +367,8 @@ describe('the JSON feed for scripts: GET /_emulator/requests?since=SEQ', () => {
       expect(last!['rules'].find((r: { rule: string }) => r.rule === 'aud')).toEqual({
         rule: 'aud',
         ok: false,
-        detail: `aud is ${JSON.stringify(emulator.url)}; it must be exactly the string https://developer.api.autodesk.com/authentication/v2/token.`,
-        fix: 'Set aud to "https://developer.api.autodesk.com/authentication/v2/token" (a string, not an array; not the emulator\'s own URL).',
+        detail: `aud is ${JSON.stringify(emulator.url)}; it must be exactly https://developer.api.autodesk.com/authentication/v2/token (a string, or an array of that one string).`,
+        fix: 'Set aud to "https://developer.api.autodesk.com/authentication/v2/token" (not the emulator\'s own URL, and no other audience beside it).',
       });
     } finally {
       await emulator.close();

@@ -51,6 +51,40 @@ describe('rate limits (10/min per client for the exchange by default)', () => {
   });
 });
 
+describe('ratelimit-* headers on every token-endpoint answer (reference §1 and §2 live headers)', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, rateLimit: 3 });
+  });
+  afterAll(() => emulator.close());
+
+  const headersOf = (response: Response) => [response.status, response.headers.get('ratelimit-value'), response.headers.get('ratelimit-remaining')];
+
+  it('on 200s, on errors before and after authentication, and with Retry-After on 429', async () => {
+    const { seed } = emulator;
+    const auth = { authorization: basic(seed.clientId, seed.clientSecret) };
+    const tokenUrl = `${emulator.url}/authentication/v2/token`;
+    // Before the client authenticates, nothing is taken from its budget: the headers show what is left.
+    expect(headersOf(await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }))).toEqual([400, '500', '500']);
+    expect(headersOf(await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a'.repeat(70_000) }))).toEqual([413, '500', '500']);
+    expect(headersOf(await postForm(emulator.url, { grant_type: 'password' }, auth))).toEqual([400, '500', '500']);
+    expect(headersOf(await postForm(emulator.url, { grant_type: JWT_BEARER, assertion: 'x.y.z' }))).toEqual([401, '3', '3']);
+    expect(headersOf(await postForm(emulator.url, { grant_type: JWT_BEARER, assertion: 'x.y.z' }, { authorization: basic(seed.clientId, 'wrong') }))).toEqual([401, '3', '3']);
+    expect(headersOf(await postForm(emulator.url, { grant_type: JWT_BEARER, assertion: 'x.y.z', client_id: seed.clientId }, auth))).toEqual([400, '3', '3']);
+    // Once it has, each request counts, whatever its answer.
+    expect(headersOf(await exchange(emulator, await seedAssertion(emulator)))).toEqual([200, '3', '2']);
+    expect(headersOf(await exchange(emulator, 'x.y.z'))).toEqual([400, '3', '1']);
+    expect(headersOf(await postForm(emulator.url, { grant_type: JWT_BEARER }, auth))).toEqual([400, '3', '0']);
+    const limited = await exchange(emulator, await seedAssertion(emulator));
+    expect(headersOf(limited)).toEqual([429, '3', '0']);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // A refusal before authentication now shows the spent budget too.
+    expect(headersOf(await postForm(emulator.url, { grant_type: JWT_BEARER, assertion: 'x.y.z' }, { authorization: basic(seed.clientId, 'wrong') }))).toEqual([401, '3', '0']);
+    expect(headersOf(await clientCredentials(emulator, 'data:read'))).toEqual([200, '500', '499']);
+    expect(headersOf(await clientCredentials(emulator, 'no:such-scope'))).toEqual([400, '500', '498']);
+  });
+});
+
 describe('rate limit options', () => {
   it('follows rateLimit, and setRateLimit(0) turns limits off', async () => {
     const emulator = await startEmulator({ port: 0, rateLimit: 1 });

@@ -61,6 +61,17 @@ describe('jwt-bearer exchange: client authentication', () => {
     await expectError(formOnlyId, 401, 'invalid_credentials', 'The client credentials are invalid.');
   });
 
+  it("decodes Basic credentials as Autodesk's SDKs send them: raw, never form-decoded (secret with + / = %)", async () => {
+    const secret = 'se+cr/et==%2B%41 x';
+    const app = emulator.state.createApp({ name: 'basic-raw-app', clientSecret: secret });
+    const raw = await postForm(emulator.url, { grant_type: 'client_credentials', scope: 'data:read' }, { authorization: basic(app.clientId, secret) });
+    expect(raw.status).toBe(200);
+    // RFC 6749 §2.3.1's form-encoding of the same secret is another secret to an APS that decodes as its SDK encodes.
+    const formEncoded = new URLSearchParams({ s: secret }).toString().slice(2);
+    const encoded = await postForm(emulator.url, { grant_type: 'client_credentials', scope: 'data:read' }, { authorization: basic(app.clientId, formEncoded) });
+    await expectError(encoded, 401, 'invalid_credentials', 'The client credentials are invalid.');
+  });
+
   it('says so when no client credentials are sent', async () => {
     const response = await postForm(emulator.url, { grant_type: JWT_BEARER, assertion: await seedAssertion(emulator) });
     await expectError(response, 401, 'invalid_credentials', 'No client credentials found.');

@@ -5,7 +5,9 @@ export const EMULATOR_SUMMARY = 'run a local APS authentication emulator (same f
 
 /**
  * `aps-ssa emulator`: the emulator's own command line (`runEmulatorCli`), same flags as `aps-emulator`. Its
- * `--env-file PATH` writes the seeded variables, and refuses to replace a file the emulator did not write.
+ * `--write-env PATH` writes the seeded variables, and refuses to replace a file the emulator did not write.
+ * `--env-file` keeps the one meaning it has in every other command and in Node.js (read a file), so the emulator
+ * refuses it and names `--write-env` instead.
  */
 export async function runEmulatorCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const command = `${PROGRAM} emulator`;

@@ -44,10 +44,14 @@ const CLAIM_CHANGES: readonly ClaimChange[] = [
   ['exp 10 min ahead', (c, now) => void (c.exp = now + 600), false],
   ['exp as a string', (c, now) => void (c.exp = String(now + 60)), false],
   ['exp null', (c) => void (c.exp = null), false],
-  ['iat in the future', (c, now) => void (c.iat = now + 120), false],
-  ['nbf in the future', (c, now) => void (c.nbf = now + 120), false],
+  // APS documents no check of iat or nbf (reference §4): the emulator invents none.
+  ['iat in the future', (c, now) => void (c.iat = now + 120), true],
+  ['nbf in the future', (c, now) => void (c.nbf = now + 120), true],
+  ['exp now', (c, now) => void (c.exp = now), false],
   ['aud with a trailing slash', (c) => void (c.aud = `${APS_AUDIENCE}/`), false],
-  ['aud as an array', (c) => void (c.aud = [APS_AUDIENCE]), false],
+  // golang-jwt v4, the docs' Go snippet, sends a single audience as a one-element array (reference §9).
+  ['aud as a one-element array', (c) => void (c.aud = [APS_AUDIENCE]), true],
+  ['aud as a two-element array', (c) => void (c.aud = [APS_AUDIENCE, 'https://autodesk.com']), false],
   ['aud the emulator', (c) => void (c.aud = `${emulator.url}/authentication/v2/token`), false],
   ['no aud', (c) => void delete c.aud, false],
   ['iss another client', (c) => void (c.iss = 'someoneelse0123456789abcdefABCDE'), false],
