@@ -36,7 +36,7 @@ describe('aps-ssa accounts, spawned against the emulator', () => {
     const result = await ws.run(['accounts', 'create', '--name', 'report-robot', '--env-file', envFile]);
     expect(result.code).toBe(0);
     const account = emulator.state.listServiceAccounts(emulator.seed.clientId).find((a) => a.name === 'report-robot');
-    expect(account).toMatchObject({ firstName: 'report-robot', lastName: 'Service Account', status: 'ENABLED' });
+    expect(account).toMatchObject({ firstName: 'report-robot', lastName: 'ServiceAccount', status: 'ENABLED' });
     expect(result.stdout).toBe(`APS_SA_ID=${account?.serviceAccountId}\nAPS_SA_EMAIL=${account?.email}\n`);
     expect(result.stderr).toBe(
       `Created service account ${account?.serviceAccountId} (${account?.email}). Next, give it a key: aps-ssa keys create --account ${account?.serviceAccountId} --out key.pem\n`,
@@ -44,10 +44,10 @@ describe('aps-ssa accounts, spawned against the emulator', () => {
   });
 
   it('create --json with display names', async () => {
-    const result = await ws.run(['accounts', 'create', '--name', 'nightly-sync', '--first-name', 'Nightly', '--last-name', 'Sync Robot', '--json', '--env-file', envFile]);
+    const result = await ws.run(['accounts', 'create', '--name', 'nightly-sync', '--first-name', 'Nightly', '--last-name', 'Sync-Robot', '--json', '--env-file', envFile]);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(emulator.state.getServiceAccount(doc.serviceAccountId)).toMatchObject({ name: 'nightly-sync', firstName: 'Nightly', lastName: 'Sync Robot' });
+    expect(emulator.state.getServiceAccount(doc.serviceAccountId)).toMatchObject({ name: 'nightly-sync', firstName: 'Nightly', lastName: 'Sync-Robot' });
     expect(doc.email).toMatch(/^nightly-sync@/);
   });
 

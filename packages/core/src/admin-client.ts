@@ -284,7 +284,10 @@ function refusalHint(status: number, title: string | undefined, detail = '', ret
     return 'A disabled service account cannot manage its keys: enable it first (enableServiceAccount).';
   }
   if (status === 400 && /already in/i.test(detail)) return 'Nothing to change: it is already in that state.';
-  if (status === 400 && /'name'/.test(detail)) return 'A name is 5 to 100 letters, digits and dashes, unique within the app.';
+  if (status === 400 && /'name'/.test(detail)) return 'A name is 5 to 100 letters, digits, dashes and underscores, unique within the app.';
+  if (status === 400 && /'(first|last)Name'/.test(detail)) {
+    return 'firstName is 5 to 100 letters, digits, dashes and underscores; lastName 5 to 100 letters, digits and dashes (no spaces).';
+  }
   if (status === 401 && /two-legged/i.test(detail)) {
     return "The admin API takes an app's 2-legged (client_credentials) token, not a service account's token.";
   }

@@ -276,8 +276,11 @@ function endpointError(response: Response, parsed: unknown, details: ResponseDet
     new SsaTokenEndpointError(code, withId(message), { ...all, ...extra, retryable });
 
   if (status === 400 && all.error === 'invalid_grant' && /assertion/i.test(all.errorDescription ?? '')) {
-    const { issues } = diagnoseAssertion(context.assertion, { now: context.now, clientId: context.clientId });
-    const skew = issues.length === 0 ? skewNote(all.serverDate, context.now()) : '';
+    // exp is judged on APS's clock when its Date header gave it: that is the clock that refused the assertion.
+    const serverNow = all.serverDate;
+    const now = serverNow === undefined ? context.now : () => serverNow;
+    const { issues } = diagnoseAssertion(context.assertion, { now, clientId: context.clientId });
+    const skew = skewNote(all.serverDate, context.now());
     return new SsaAssertionInvalidError(
       withId(`APS rejected the assertion (${said}). ${explainAssertionIssues(issues)}${skew}`),
       { ...all, retryable: false },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SsaClosedError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from './errors.js';
 import { DEFAULT_RETRY_AFTER, tokenFailureResponse } from './token-failure-response.js';
+import { MAX_RETRY_AFTER } from './retry-after.js';
 
 const endpoint = (retryAfter?: number) =>
   new SsaTokenEndpointError('ERR_SSA_RATE_LIMITED', 'rate limited', { status: 429, retryable: true, ...(retryAfter === undefined ? {} : { retryAfter }) });
@@ -57,8 +58,8 @@ describe('tokenFailureResponse', () => {
     }
   });
 
-  it('keeps Retry-After within an hour, and a corrupt one at the default', () => {
-    expect(tokenFailureResponse(new SsaTokenUnavailableError('down', true, { retryAfter: 1e9 }))?.retryAfter).toBe(3600);
+  it('keeps Retry-After within MAX_RETRY_AFTER, and a corrupt one at the default', () => {
+    expect(tokenFailureResponse(new SsaTokenUnavailableError('down', true, { retryAfter: 1e9 }))?.retryAfter).toBe(MAX_RETRY_AFTER);
     expect(tokenFailureResponse(new SsaTokenUnavailableError('down', true, { retryAfter: Number.NaN }))?.retryAfter).toBe(DEFAULT_RETRY_AFTER);
   });
 });

@@ -1,4 +1,5 @@
 import { SsaClosedError, SsaTokenEndpointError, SsaTokenUnavailableError } from './errors.js';
+import { MAX_RETRY_AFTER } from './retry-after.js';
 
 /**
  * The `Retry-After` (seconds) of a 503 when the failure does not say when to come back: about the
@@ -8,9 +9,6 @@ import { SsaClosedError, SsaTokenEndpointError, SsaTokenUnavailableError } from 
  */
 export const DEFAULT_RETRY_AFTER = 10;
 
-// Stand-in for MAX_RETRY_AFTER, which core's errors module is gaining: the longest Retry-After
-// honoured, in seconds. Use that export once it exists.
-const MAX_RETRY_AFTER = 3600;
 
 // What anonymous callers are told: nothing of this server's configuration (service account and
 // client ids, the APS URL) nor APS's own words. The error's message, which has them, is for the log.
@@ -39,7 +37,7 @@ export interface TokenFailureResponse {
  * Maps "no APS token can be had" to an HTTP answer, the same way in every framework adapter:
  * `SsaTokenUnavailableError` becomes 503 with `Retry-After` when retrying may help and 502 when it
  * cannot; `SsaClosedError` (shutting down) is a 503. Any other error gives `undefined`.
- * `Retry-After` is at least 1 s and at most an hour. Send `code` and `message`, and log the error's
+ * `Retry-After` is at least 1 s and at most `MAX_RETRY_AFTER` (10 minutes). Send `code` and `message`, and log the error's
  * own message: it names the service account, the client and APS's reason, which are not for callers.
  *
  * @example

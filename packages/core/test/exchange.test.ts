@@ -153,9 +153,9 @@ describe('a rejected assertion names the visible cause', () => {
     }
   });
 
-  it('exp more than 300 s after iat', async () => {
+  it('exp more than 300 s after now', async () => {
     const claims = goodClaims();
-    await expectRejectedAssertion(await handMade({ kid: config.keyId }, { ...claims, exp: (claims.iat ?? 0) + 3600 }), 'exp-too-far', /The claim exp is 3600 s after iat/);
+    await expectRejectedAssertion(await handMade({ kid: config.keyId }, { ...claims, exp: (claims.iat ?? 0) + 3600 }), 'exp-too-far', /The claim exp is 3600 s from now/);
   });
 
   it("aud set to the emulator's own URL", async () => {
@@ -185,10 +185,10 @@ describe('a rejected assertion with no visible cause points at what cannot be se
     }
   });
 
-  it('a clock far from the server, with the skew in the message', async () => {
+  it('a clock far behind the server: exp judged on the server clock, with the skew in the message', async () => {
     emulator.clock.setOffset(15 * 60_000);
     try {
-      const error = await expectRejectedAssertion(await assertion(), undefined, pairing);
+      const error = await expectRejectedAssertion(await assertion(), 'expired', /The assertion expired \d+ s ago \(exp\)/);
       expect(error.message).toMatch(/This clock is about (89\d|90\d) s behind the server's \(from its Date header\)\./);
       expect(Math.round(((error.serverDate ?? 0) - Date.now()) / 60_000)).toBe(15);
     } finally {

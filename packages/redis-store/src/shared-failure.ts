@@ -2,6 +2,7 @@ import {
   type AssertionIssue,
   type AssertionIssueCause,
   FAILURE_COOL_DOWN,
+  MAX_RETRY_AFTER,
   SsaAssertionInvalidError,
   SsaTokenEndpointError,
   type SsaTokenEndpointErrorCode,
@@ -28,13 +29,9 @@ interface FailureRecord {
   readonly issues?: readonly AssertionIssue[];
 }
 
-// Stand-in for core's `MAX_RETRY_AFTER` (being added to core): the longest Retry-After honoured, in
-// seconds. Switch to core's export once it exists.
-const MAX_RETRY_AFTER = 3600;
-
 /**
  * The longest Retry-After a waiter takes from a shared failure, in seconds: one failure cool-down
- * (the pause a provider keeps after a failure retrying cannot fix), never more than an hour. A
+ * (the pause a provider keeps after a failure retrying cannot fix), never more than core's `MAX_RETRY_AFTER`. A
  * longer wait named by APS is met by the next holder's own exchange.
  */
 export const MAX_SHARED_RETRY_AFTER = Math.min(FAILURE_COOL_DOWN / 1000, MAX_RETRY_AFTER);

@@ -8,7 +8,7 @@ import { formatIso, formatWhen, lastUsed } from '../human-time.js';
 import { table, writeJson, writeLines } from '../output.js';
 
 const ID_ARGUMENT = [{ name: 'ID', description: 'the service account id, e.g. 6BNJQT7RR7GTJ5QY' }];
-const DEFAULT_LAST_NAME = 'Service Account';
+const DEFAULT_LAST_NAME = 'ServiceAccount'; // S1's own example: lastName allows no spaces
 
 const list: CommandSpec = {
   name: 'accounts list',
@@ -34,7 +34,7 @@ const create: CommandSpec = {
   name: 'accounts create',
   summary: 'create a service account',
   description:
-    'Creates a service account of the app (APS allows 10 per app). NAME (5 to 100 letters, digits and dashes)\n' +
+    'Creates a service account of the app (APS allows 10 per app). NAME (5 to 100 letters, digits, dashes and underscores)\n' +
     "becomes the local part of the account's email; --first-name and --last-name are display names (5 to 100\n" +
     `characters; they default to NAME and "${DEFAULT_LAST_NAME}"). Prints APS_SA_ID and APS_SA_EMAIL lines on stdout\n` +
     '(append them to an env file with >>) and what to do next on stderr.',

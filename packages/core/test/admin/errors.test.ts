@@ -57,16 +57,14 @@ describe('APS refusals as SsaApiError', () => {
     });
   });
 
-  it('400 for a name APS refuses (the client lets `_` through) and for a name already used', async () => {
+  it('400 for a display name APS refuses (the client checks only what every source agrees on) and for a name already used', async () => {
     const { emulator } = ctx;
     const admin = adminClient(emulator, freshApp(emulator));
-    await expectApiError(admin.createServiceAccount({ name: 'with_underscore', ...person }), {
+    await expectApiError(admin.createServiceAccount({ name: uniqueName(), firstName: 'Nightly', lastName: 'Sync Robot' }), {
       status: 400,
       title: 'invalid_request',
-      detail: "The 'name' contains invalid characters.",
-      message:
-        'APS refused to create service account "with_underscore" (HTTP 400 invalid_request: "The \'name\' contains invalid characters."). ' +
-        'A name is 5 to 100 letters, digits and dashes, unique within the app.',
+      detail: "The 'lastName' contains invalid characters.",
+      message: /^APS refused to create service account ".+" \(HTTP 400 invalid_request: "The 'lastName' contains invalid characters\."\)\. firstName is 5 to 100 letters, digits, dashes and underscores; lastName 5 to 100 letters, digits and dashes \(no spaces\)\.$/,
     });
     const name = uniqueName();
     await admin.createServiceAccount({ name, ...person });
