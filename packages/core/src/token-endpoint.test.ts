@@ -208,7 +208,8 @@ describe('exchangeAssertion maps APS errors', () => {
   });
 
   it("400 invalid_grant \"The 'assertion' is invalid.\" to SsaAssertionInvalidError", async () => {
-    respond = json(400, { error: 'invalid_grant', error_description: "The 'assertion' is invalid." });
+    // A server on our clock: exp is judged on the server's Date, and this assertion was signed just now.
+    respond = json(400, { error: 'invalid_grant', error_description: "The 'assertion' is invalid." }, { date: new Date().toUTCString() });
     const error = await expectFailure('ERR_SSA_ASSERTION_INVALID', /^APS rejected the assertion \(HTTP 400 invalid_grant: "The 'assertion' is invalid\."\)\. Nothing wrong is visible/, {
       retryable: false,
     });
