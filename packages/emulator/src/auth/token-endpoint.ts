@@ -1,14 +1,14 @@
-import { judgeAssertion, type RequestedScopeProblem } from './assertion-judge.js';
-import { authenticateClient } from './client-auth.js';
-import type { EndpointName } from './endpoints.js';
-import { answerWithFault } from './fault-response.js';
-import { readForm } from './form-body.js';
-import { NO_STORE_HEADERS, sendOAuthError } from './oauth-response.js';
-import { CLIENT_CREDENTIALS_RATE_LIMIT, showRateLimit, takeRateLimit } from './rate-limit.js';
-import type { RequestContext } from './request-context.js';
-import type { Router } from './router.js';
-import type { EmulatorRuntime } from './runtime.js';
-import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from './scopes.js';
+import { judgeAssertion, type RequestedScopeProblem } from '../assertion-judge.js';
+import { authenticateClient } from '../http/client-auth.js';
+import type { EndpointName } from '../endpoints.js';
+import { answerWithFault } from '../http/fault-response.js';
+import { readForm } from '../http/form-body.js';
+import { NO_STORE_HEADERS, sendOAuthError } from '../http/oauth-response.js';
+import { CLIENT_CREDENTIALS_RATE_LIMIT, showRateLimit, takeRateLimit } from '../http/rate-limit.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Router } from '../http/router.js';
+import type { EmulatorRuntime } from '../runtime.js';
+import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from '../scopes.js';
 
 export const TOKEN_PATH = '/authentication/v2/token';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

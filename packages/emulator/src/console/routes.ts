@@ -1,4 +1,4 @@
-import { CONSOLE_SURFACE, loopbackAccessProblem } from './console-access.js';
+import { CONSOLE_SURFACE, loopbackAccessProblem } from './access.js';
 import {
   CONSOLE_HTML,
   CONSOLE_ICON_PATH,
@@ -6,11 +6,11 @@ import {
   CONSOLE_PATH,
   CONSOLE_SCRIPT_PATH,
   CONSOLE_STYLE_PATH,
-} from './console-page.js';
+} from './page.js';
 import { CONSOLE_SCRIPT } from './console-script.js';
 import { CONSOLE_CSS } from './console-style.js';
-import type { RequestContext } from './request-context.js';
-import type { Router } from './router.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Router } from '../http/router.js';
 
 /**
  * Only the console's own script, stylesheet and icon, and fetches back to this emulator: no inline script or

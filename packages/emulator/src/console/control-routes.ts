@@ -1,11 +1,11 @@
-import { loopbackAccessProblem, type LoopbackSurface } from './console-access.js';
-import { controlWriteRefusal } from './console-csrf.js';
-import { EmulatorOptionError } from './errors.js';
-import type { FaultSpec } from './faults.js';
-import type { RequestContext } from './request-context.js';
-import type { Handler, Router } from './router.js';
-import type { EmulatorRuntime } from './runtime.js';
-import { keyView, serviceAccountView } from './state-views.js';
+import { loopbackAccessProblem, type LoopbackSurface } from './access.js';
+import { controlWriteRefusal } from './csrf.js';
+import { EmulatorOptionError } from '../errors.js';
+import type { FaultSpec } from '../faults.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Handler, Router } from '../http/router.js';
+import type { EmulatorRuntime } from '../runtime.js';
+import { keyView, serviceAccountView } from '../admin/state-views.js';
 
 /** Every control path lives under this prefix, never on an APS path. */
 export const CONTROL_PREFIX = '/_emulator';

@@ -1,6 +1,6 @@
-import { answerWithFault } from './fault-response.js';
-import type { Router } from './router.js';
-import type { EmulatorRuntime } from './runtime.js';
+import { answerWithFault } from '../http/fault-response.js';
+import type { Router } from '../http/router.js';
+import type { EmulatorRuntime } from '../runtime.js';
 
 export const JWKS_PATH = '/authentication/v2/keys';
 

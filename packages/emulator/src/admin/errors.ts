@@ -1,4 +1,4 @@
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../http/request-context.js';
 
 /** SSA responses carry this content type, even on 204 (reference §1, the D-delete examples). */
 export const SSA_CONTENT_TYPE = 'application/json; charset=utf-8';

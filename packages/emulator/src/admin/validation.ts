@@ -1,4 +1,4 @@
-import { SSA_DETAILS } from './admin-errors.js';
+import { SSA_DETAILS } from './errors.js';
 
 /** S1: names are 5..100 characters (S3's server-to-server table says 64, its on-behalf table 100; S1 wins). */
 export const NAME_MIN_LENGTH = 5;

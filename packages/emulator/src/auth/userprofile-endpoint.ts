@@ -1,7 +1,7 @@
-import { answerWithFault } from './fault-response.js';
-import type { RequestContext } from './request-context.js';
-import type { Router } from './router.js';
-import type { EmulatorRuntime } from './runtime.js';
+import { answerWithFault } from '../http/fault-response.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Router } from '../http/router.js';
+import type { EmulatorRuntime } from '../runtime.js';
 
 export const USER_PROFILE_PATH = '/userprofile/v1/users/@me';
 const REQUIRED_SCOPE = 'user-profile:read';

@@ -1,6 +1,6 @@
-import type { EndpointName } from './endpoints.js';
+import type { EndpointName } from '../endpoints.js';
 import type { RequestContext } from './request-context.js';
-import type { EmulatorRuntime } from './runtime.js';
+import type { EmulatorRuntime } from '../runtime.js';
 
 /**
  * APS's budgets besides the SSA one (reference §2, §5; S2 for introspect [U], D for revoke). 500/min is the token

@@ -1,13 +1,13 @@
-import type { VerifiedToken } from './access-tokens.js';
-import { authenticateClient } from './client-auth.js';
-import type { EndpointName } from './endpoints.js';
-import { answerWithFault } from './fault-response.js';
-import { readForm } from './form-body.js';
-import { NO_STORE_HEADERS, sendOAuthError } from './oauth-response.js';
-import { INTROSPECT_RATE_LIMIT, REVOKE_RATE_LIMIT, takeRateLimit } from './rate-limit.js';
-import type { RequestContext } from './request-context.js';
-import type { Router } from './router.js';
-import type { EmulatorRuntime } from './runtime.js';
+import type { VerifiedToken } from '../access-tokens.js';
+import { authenticateClient } from '../http/client-auth.js';
+import type { EndpointName } from '../endpoints.js';
+import { answerWithFault } from '../http/fault-response.js';
+import { readForm } from '../http/form-body.js';
+import { NO_STORE_HEADERS, sendOAuthError } from '../http/oauth-response.js';
+import { INTROSPECT_RATE_LIMIT, REVOKE_RATE_LIMIT, takeRateLimit } from '../http/rate-limit.js';
+import type { RequestContext } from '../http/request-context.js';
+import type { Router } from '../http/router.js';
+import type { EmulatorRuntime } from '../runtime.js';
 
 export const INTROSPECT_PATH = '/authentication/v2/introspect';
 export const REVOKE_PATH = '/authentication/v2/revoke';
