@@ -1,14 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { CONSOLE_SURFACE, loopbackAccessProblem } from './access.js';
-import {
-  CONSOLE_HTML,
-  CONSOLE_ICON_PATH,
-  CONSOLE_ICON_SVG,
-  CONSOLE_PATH,
-  CONSOLE_SCRIPT_PATH,
-  CONSOLE_STYLE_PATH,
-} from './page.js';
-import { CONSOLE_SCRIPT } from './console-script.js';
-import { CONSOLE_CSS } from './console-style.js';
+import { CONSOLE_ICON_PATH, CONSOLE_PATH, CONSOLE_SCRIPT_PATH, CONSOLE_STYLE_PATH, renderConsolePage } from './page.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 
@@ -49,6 +41,8 @@ export interface ConsoleRouteOptions {
  * `console: true`. It reads and drives the emulator through the JSON control surface.
  */
 export function registerConsoleRoutes(router: Router, options: ConsoleRouteOptions): void {
+  // The assets sit beside this module, in src/console/ and (copied by the build) in dist/console/.
+  const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
   const serve = (contentType: string, body: string) => (ctx: RequestContext) => {
     const problem = loopbackAccessProblem(ctx.req, options.allowRemote, CONSOLE_SURFACE);
     if (problem !== undefined) {
@@ -58,8 +52,8 @@ export function registerConsoleRoutes(router: Router, options: ConsoleRouteOptio
     ctx.send(200, body, { contentType, headers: SECURITY_HEADERS });
   };
   router
-    .add('GET', CONSOLE_PATH, serve('text/html; charset=utf-8', CONSOLE_HTML))
-    .add('GET', CONSOLE_SCRIPT_PATH, serve('text/javascript; charset=utf-8', CONSOLE_SCRIPT))
-    .add('GET', CONSOLE_STYLE_PATH, serve('text/css; charset=utf-8', CONSOLE_CSS))
-    .add('GET', CONSOLE_ICON_PATH, serve('image/svg+xml', CONSOLE_ICON_SVG));
+    .add('GET', CONSOLE_PATH, serve('text/html; charset=utf-8', renderConsolePage(asset('console.html'))))
+    .add('GET', CONSOLE_SCRIPT_PATH, serve('text/javascript; charset=utf-8', asset('console.js')))
+    .add('GET', CONSOLE_STYLE_PATH, serve('text/css; charset=utf-8', asset('console.css')))
+    .add('GET', CONSOLE_ICON_PATH, serve('image/svg+xml', asset('icon.svg')));
 }
