@@ -1,24 +1,20 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InjectApsClient, SsaModule, SsaTokenService } from '../src/index.js';
 import type { ApsClient } from '../src/index.js';
-import { getAll, listen } from './support.js';
+import { getAll, listen, useEmulator } from './support.js';
 
 // One mini app per scenario, over real HTTP: the app on port 0, the emulator standing in for APS.
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
+useEmulator((started) => (emulator = started));
 afterEach(async () => {
   await close?.();
   close = undefined;
   emulator.resetCounters();
 });
-afterAll(() => emulator.close());
 
 @Controller()
 class ProfileController {
