@@ -2,11 +2,12 @@ import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Emulator } from '@aps-ssa/emulator';
+import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SSA_MODULE_OPTIONS, SsaModule, SsaTokenService } from '../src/index.js';
 import type { SsaModuleOptions } from '../src/index.js';
 import { ProfileController } from './profile-controller.js';
-import { listen, useEmulator } from './support.js';
+import { listen } from './support.js';
 
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;

@@ -1,9 +1,10 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { Emulator } from '@aps-ssa/emulator';
+import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InjectApsClient, SsaModule, SsaTokenService } from '../src/index.js';
 import type { ApsClient } from '../src/index.js';
-import { getAll, listen, useEmulator } from './support.js';
+import { getAll, listen } from './support.js';
 
 // One mini app per scenario, over real HTTP: the app on port 0, the emulator standing in for APS.
 let emulator: Emulator;

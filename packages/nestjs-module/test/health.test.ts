@@ -1,9 +1,10 @@
 import { Controller, Get, Module, ServiceUnavailableException } from '@nestjs/common';
 import type { Emulator } from '@aps-ssa/emulator';
+import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SsaHealthIndicator, SsaModule } from '../src/index.js';
 import type { SsaHealthStatus, SsaModuleOptions } from '../src/index.js';
-import { listen, MemoryLogger, useEmulator } from './support.js';
+import { listen, MemoryLogger } from './support.js';
 
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;

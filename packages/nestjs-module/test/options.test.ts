@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ProviderRegistry, configFromEnv, createTokenProvider } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
+import { useEmulator } from '@aps-ssa/test-support';
 import { describe, expect, it } from 'vitest';
 import { SsaModule, SsaTokenService } from '../src/index.js';
 import type { SsaModuleOptions } from '../src/index.js';
 import { ProfileController } from './profile-controller.js';
-import { listen, useEmulator } from './support.js';
+import { listen } from './support.js';
 
 let emulator: Emulator;
 

@@ -3,12 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { createTokenProvider } from '@aps-ssa/core';
+import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core';
 import { SsaExceptionFilter, SsaModule } from '../src/index.js';
 import type { SsaModuleOptions } from '../src/index.js';
 import { ProfileController } from './profile-controller.js';
-import { getAll, listen, MemoryLogger, useEmulator } from './support.js';
+import { getAll, listen, MemoryLogger } from './support.js';
 
 // The token endpoint fails on a cold start: requests get a documented 503/502 at once, not a hang or a crash.
 let emulator: Emulator;

@@ -1,8 +1,5 @@
-import { startEmulator } from '@aps-ssa/emulator';
-import type { Emulator } from '@aps-ssa/emulator';
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { afterAll, beforeAll } from 'vitest';
 
 /** A Nest application of `module`, listening on a free loopback port. */
 export async function listen(module: Type | DynamicModule, logger: LoggerService | false = false): Promise<{ app: INestApplication; url: string }> {
@@ -34,14 +31,4 @@ export async function getAll(url: string, count: number): Promise<{ status: numb
       return { status: response.status, body: await response.json() };
     }),
   );
-}
-
-/** Registers hooks that start an emulator (rate limits off) before the file's tests, handed to `receive`, and close it after. */
-export function useEmulator(receive: (emulator: Emulator) => void): void {
-  let emulator: Emulator | undefined;
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0 });
-    receive(emulator);
-  });
-  afterAll(() => emulator?.close());
 }

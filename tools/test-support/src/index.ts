@@ -7,3 +7,4 @@ export { logged } from './logged.js';
 export { describeSampleMain } from './sample-main.js';
 export { sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
 export type { SampleAppHarness } from './sample-app.js';
+export { useEmulator } from './use-emulator.js';
