@@ -7,6 +7,7 @@
  */
 'use strict';
 (() => {
+  /** @typedef {any} Json JSON read from the control surface, whose shape the emulator's tests pin. */
   const CONTROL = '/_emulator';
   const INITIAL_ENTRIES = 500;
   const MAX_ROWS = 1000;
@@ -16,7 +17,7 @@
   const STATE_MS = 3000;
   const STATUSES = ['ENABLED', 'DISABLED', 'DEACTIVATED'];
 
-  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const logEl = $('log');
   const view = {
     lastSeq: 0,
@@ -35,31 +36,45 @@
   };
 
   // Every node is built here from text: nothing received is ever parsed as HTML.
+  /** @param {unknown} text */
   function clip(text) {
     const value = String(text);
     return value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) + '… (' + (value.length - MAX_TEXT) + ' more characters)' : value;
   }
+  /**
+   * @param {string} tag
+   * @param {string | null} [className]
+   * @param {unknown} [text]
+   */
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = clip(text);
     return node;
   }
+  /**
+   * @param {number} n
+   * @param {number} [width]
+   */
   const pad = (n, width) => String(n).padStart(width || 2, '0');
-  const show = (value) => (value === undefined ? 'undefined' : JSON.stringify(value));
+  const show = (/** @type {unknown} */ value) => (value === undefined ? 'undefined' : JSON.stringify(value));
   const emulatorNow = () => Date.now() + view.skewMs;
+  /** @param {number} ms */
   function clockTime(ms) {
     const d = new Date(ms);
     return pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
   }
+  /** @param {string} iso */
   function logTime(iso) {
     const ms = Date.parse(iso);
     return Number.isNaN(ms) ? String(iso) : clockTime(ms) + '.' + pad(new Date(ms).getMilliseconds(), 3);
   }
+  /** @param {string} id */
   function shortId(id) {
     const text = String(id);
     return text.length > 14 ? text.slice(0, 10) + '…' : text;
   }
+  /** @param {number} seconds */
   function duration(seconds) {
     const s = Math.round(Math.abs(seconds));
     if (s < 120) return s + ' s';
@@ -67,18 +82,25 @@
     if (s < 172800) return Math.floor(s / 3600) + ' h' + (Math.floor(s / 60) % 60 ? ' ' + (Math.floor(s / 60) % 60) + ' min' : '');
     return Math.floor(s / 86400) + ' days';
   }
+  /** @param {number} seconds */
   function countdown(seconds) {
     const s = Math.ceil(seconds);
     const h = Math.floor(s / 3600);
     const m = Math.floor(s / 60) % 60;
     return (h ? h + ':' + pad(m) : String(m)) + ':' + pad(s % 60);
   }
+  /** @param {number} ms */
   function describeOffset(ms) {
     if (!ms) return 'real time';
     return duration(ms / 1000) + (ms > 0 ? ' ahead' : ' behind');
   }
-  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+  const plural = (/** @type {number} */ n, /** @type {string} */ word) => n + ' ' + word + (n === 1 ? '' : 's');
 
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
   async function call(method, path, body) {
     /** @type {RequestInit & { headers: Record<string, string> }} */
     const init = { method, cache: 'no-store', headers: { Accept: 'application/json' } };
@@ -93,6 +115,10 @@
     return data;
   }
 
+  /**
+   * @param {string} state
+   * @param {string} text
+   */
   function setConnection(state, text) {
     const conn = $('conn');
     // Unchanged text is left alone, so that screen readers do not announce "Live" every second.
@@ -103,10 +129,12 @@
 
   // ---- the request log
 
+  /** @param {Json} entry */
   function tone(entry) {
     if (entry.fault || entry.status === 0) return 'fault';
     return entry.status >= 400 ? 'bad' : 'ok';
   }
+  /** @param {Json} entry */
   function kindOf(entry) {
     const endpoint = String(entry.endpoint);
     if (endpoint === 'token' || endpoint.startsWith('token:')) return 'exchange';
@@ -114,10 +142,11 @@
     return 'resource';
   }
 
+  /** @param {Json} entry */
   function summaryOf(entry) {
     const span = el('span', 'summary');
     if (entry.failedRule) {
-      const failed = (entry.rules || []).find((r) => r.ok === false);
+      const failed = (entry.rules || []).find((/** @type {Json} */ r) => r.ok === false);
       span.append(el('b', null, '✗ ' + entry.failedRule), ': ' + clip(failed ? failed.fix || failed.detail : ''));
     } else if (entry.issued) {
       span.append('✓ issued ' + shortId(entry.issued.jti) + ' · ' + clip((entry.issued.scopes || []).join(' ')));
@@ -135,6 +164,7 @@
     return span;
   }
 
+  /** @param {Json} entry */
   function row(entry) {
     const article = el('article', 'entry ' + tone(entry));
     article.dataset.seq = String(entry.seq);
@@ -163,12 +193,17 @@
     return article;
   }
 
+  /**
+   * @param {string} title
+   * @param {Node} content
+   */
   function section(title, content) {
     const wrap = el('div', 'section');
     wrap.append(el('h3', null, title), content);
     return wrap;
   }
 
+  /** @param {Json[][]} rows [name, value, note?] */
   function table(rows) {
     const tableEl = el('table', 'kv');
     const body = el('tbody');
@@ -184,6 +219,11 @@
   }
 
   /** A NumericDate claim, told as a date and relative to the request. */
+  /**
+   * @param {string} name
+   * @param {unknown} value
+   * @param {Json} entry
+   */
   function timeNote(name, value, entry) {
     if (!['exp', 'iat', 'nbf'].includes(name) || typeof value !== 'number' || !(Math.abs(value) < 8e12)) return undefined;
     const delta = value - Date.parse(entry.time) / 1000;
@@ -191,14 +231,19 @@
     return when + ' · ' + (Math.abs(delta) < 1 ? 'at the request' : duration(delta) + (delta > 0 ? ' after the request' : ' before the request'));
   }
 
+  /**
+   * @param {Json} object
+   * @param {Json} entry
+   */
   function decoded(object, entry) {
     if (object === null || typeof object !== 'object') return table([['value', show(object)]]);
     return table(Object.keys(object).map((name) => [name, show(object[name]), timeNote(name, object[name], entry)]));
   }
 
+  /** @param {Json} entry */
   function verdict(entry) {
     const wrap = el('div', 'section');
-    const failed = entry.rules.find((r) => r.ok === false);
+    const failed = entry.rules.find((/** @type {Json} */ r) => r.ok === false);
     const line = el('p', 'verdict ' + (failed ? 'fail' : 'pass'));
     if (failed) line.append('✗ Rejected by the ', el('code', null, failed.rule), ' rule; the rules after it were not checked.');
     else line.append('✓ Every rule passed.');
@@ -226,6 +271,7 @@
     return wrap;
   }
 
+  /** @param {Json} entry */
   function facts(entry) {
     const issued = entry.issued;
     const presented = entry.presentedToken;
@@ -254,6 +300,7 @@
     return table(rows.filter((r) => r[1] !== undefined && r[1] !== null && r[1] !== ''));
   }
 
+  /** @param {Json} entry */
   function details(entry) {
     const body = el('div', 'entry-body');
     if (Array.isArray(entry.rules)) body.append(verdict(entry));
@@ -275,6 +322,7 @@
     $('log-empty').hidden = count > 0;
   }
 
+  /** @param {Json[]} entries */
   function addEntries(entries) {
     const fragment = document.createDocumentFragment();
     for (const entry of entries) {
@@ -312,6 +360,7 @@
 
   // ---- tokens issued, and the calls made with them
 
+  /** @param {Json} entry */
   function trackToken(entry) {
     if (entry.issued && entry.issued.jti) {
       view.tokens.set(entry.issued.jti, {
@@ -338,6 +387,7 @@
     }
   }
 
+  /** @param {Json} token */
   function tokenItem(token) {
     const item = el('li', 'token');
     item.dataset.jti = token.jti;
@@ -380,12 +430,14 @@
 
   // ---- state, settings and faults
 
+  /** @param {string} status */
   function badge(status) {
     const node = el('span', 'badge', status);
     if (STATUSES.includes(status)) node.classList.add(status);
     return node;
   }
 
+  /** @param {Json} account */
   function accountBox(account) {
     const box = el('div', 'account');
     box.dataset.serviceAccountId = account.serviceAccountId;
@@ -405,8 +457,9 @@
     return box;
   }
 
+  /** @param {Json} state */
   function renderState(state) {
-    const boxes = state.apps.map((app) => {
+    const boxes = state.apps.map((/** @type {Json} */ app) => {
       const box = el('div', 'app');
       const head = el('div', 'app-head');
       head.append(el('span', 'app-name', app.name));
@@ -426,11 +479,16 @@
     ].join('\n');
   }
 
+  /**
+   * @param {string} id
+   * @param {number} value
+   */
   function setInput(id, value) {
     const input = /** @type {HTMLInputElement} */ ($(id));
     if (document.activeElement !== input) input.value = String(value);
   }
 
+  /** @param {Json} settings */
   function renderSettings(settings) {
     view.offsetMs = settings.clockOffsetMs;
     setInput('clock-offset', Math.round(settings.clockOffsetMs / 1000));
@@ -444,8 +502,9 @@
     $('settings-summary').replaceChildren(...chips.map(([text, changed]) => el('li', changed ? 'changed' : '', text)));
   }
 
+  /** @param {Json[]} pending */
   function renderPending(pending) {
-    const items = pending.map((fault) => {
+    const items = pending.map((/** @type {Json} */ fault) => {
       const item = el('li');
       item.dataset.kind = fault.kind;
       item.append(el('span', null, fault.kind + (fault.status ? ' (' + fault.status + ')' : '') + ' → ' + fault.endpoint), el('span', null, '× ' + fault.remaining));
@@ -512,6 +571,11 @@
 
   // ---- controls
 
+  /**
+   * @param {HTMLButtonElement | null} button
+   * @param {string} messageId
+   * @param {() => Promise<string>} action
+   */
   async function act(button, messageId, action) {
     const message = $(messageId);
     if (button) button.disabled = true;
@@ -527,6 +591,7 @@
     }
   }
 
+  /** @param {string} id */
   function numberIn(id) {
     const value = /** @type {HTMLInputElement} */ ($(id)).value.trim();
     const number = Number(value);
@@ -555,6 +620,10 @@
     }),
   );
 
+  /**
+   * @param {string} formId
+   * @param {() => Promise<string>} action
+   */
   function onSubmit(formId, action) {
     $(formId).addEventListener('submit', (event) => {
       event.preventDefault();
@@ -562,7 +631,7 @@
       act(/** @type {HTMLButtonElement | null} */ (submitter), 'settings-msg', action);
     });
   }
-  const setOffset = async (offsetMs) => 'Emulator clock: ' + describeOffset((await call('PUT', '/clock', { offsetMs })).offsetMs) + '.';
+  const setOffset = async (/** @type {number} */ offsetMs) => 'Emulator clock: ' + describeOffset((await call('PUT', '/clock', { offsetMs })).offsetMs) + '.';
   onSubmit('clock-offset-form', () => setOffset(numberIn('clock-offset') * 1000));
   onSubmit('token-lifetime-form', async () => {
     const { seconds } = await call('PUT', '/token-lifetime', { seconds: numberIn('token-lifetime') });
