@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace } from './cli-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Workspace } from './cli-process.js';
+import { useEmulatorWorkspace } from './emulator-workspace.js';
 import { freshAccount } from './fixtures.js';
 
 interface Step {
@@ -31,15 +31,8 @@ describe('aps-ssa doctor, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0 });
-    ws = new Workspace();
-  });
+  useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
   afterEach(() => emulator.clock.setOffset(0));
-  afterAll(async () => {
-    await emulator.close();
-    ws.remove();
-  });
 
   async function doctor(envFile: string): Promise<{ code: number | null; steps: Record<string, Step>; ok: boolean; stderr: string }> {
     const result = await ws.run(['doctor', '--env-file', envFile, '--json']);

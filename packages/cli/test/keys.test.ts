@@ -1,24 +1,17 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from './cli-process.js';
+import { useEmulatorWorkspace } from './emulator-workspace.js';
 import { freshAccount, keyStatuses } from './fixtures.js';
 
 describe('aps-ssa keys, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0 });
-    ws = new Workspace();
-  });
-  afterAll(async () => {
-    await emulator.close();
-    ws.remove();
-  });
+  useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
 
   it('list shows the keys and marks the one APS_SA_KEY_ID names', async () => {
     const { id, kid, envFile } = await freshAccount(emulator, ws, 'list-robot');
@@ -142,14 +135,7 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0 });
-    ws = new Workspace();
-  });
-  afterAll(async () => {
-    await emulator.close();
-    ws.remove();
-  });
+  useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
 
   it('creates a new key, proves it, disables the old one and prints the new settings', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-robot');

@@ -1,22 +1,14 @@
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Workspace } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from './cli-process.js';
+import { useSeededEmulatorWorkspace } from './emulator-workspace.js';
 
 describe('aps-ssa assertion and aps-ssa token, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
   let envFile: string;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, rateLimit: 0 });
-    ws = new Workspace();
-    envFile = ws.writeSeedEnv(emulator);
-  });
-  afterAll(async () => {
-    await emulator.close();
-    ws.remove();
-  });
+  useSeededEmulatorWorkspace((opened) => ({ emulator, ws, envFile } = opened));
 
   it('assertion prints a signed assertion that the emulator accepts', async () => {
     const result = await ws.run(['assertion', '--env-file', envFile]);

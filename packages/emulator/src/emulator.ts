@@ -1,27 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokenAuthority } from './access-tokens.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { registerAdminRoutes } from './admin/routes.js';
 import { createClock, type EmulatorClock } from './clock.js';
-import { CONSOLE_PATH } from './console-page.js';
-import { registerConsoleRoutes } from './console-routes.js';
-import { registerControlRoutes } from './control-endpoints.js';
+import { CONSOLE_PATH } from './console/page.js';
+import { registerConsoleRoutes } from './console/routes.js';
+import { registerControlRoutes } from './console/control-routes.js';
 import { Counters, type EmulatorCounters } from './counters.js';
 import { FaultQueue, type EmulatorFaults } from './faults.js';
-import { registerIntrospectionRoutes } from './introspection-endpoints.js';
-import { registerJwksRoutes } from './jwks-endpoint.js';
+import { registerIntrospectionRoutes } from './auth/introspection-endpoints.js';
+import { registerJwksRoutes } from './auth/jwks-endpoint.js';
 import { normaliseOptions, type EmulatorOptions } from './options.js';
-import { RateLimiter } from './rate-limiter.js';
-import { RequestContext } from './request-context.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import { RequestContext } from './http/request-context.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
-import { Router } from './router.js';
+import { Router } from './http/router.js';
 import type { EmulatorRuntime } from './runtime.js';
 import { createSeedIdentity, describeSeed, type EmulatorSeed } from './seed.js';
 import { Settings } from './settings.js';
 import { EmulatorState } from './state.js';
 import { readStateFile, StateFileWriter } from './state-file.js';
-import { registerTokenRoutes } from './token-endpoint.js';
-import { registerUserProfileRoutes } from './userprofile-endpoint.js';
+import { registerTokenRoutes } from './auth/token-endpoint.js';
+import { registerUserProfileRoutes } from './auth/userprofile-endpoint.js';
 
 /**
  * A running emulator.

@@ -2,7 +2,7 @@ import type { TokenAuthority } from './access-tokens.js';
 import type { EmulatorClock } from './clock.js';
 import type { Counters } from './counters.js';
 import type { FaultQueue } from './faults.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter } from './http/rate-limiter.js';
 import type { RequestLog } from './request-log.js';
 import type { Settings } from './settings.js';
 import type { EmulatorState } from './state.js';

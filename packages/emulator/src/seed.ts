@@ -1,6 +1,20 @@
 import { inspect } from 'node:util';
 import type { EmulatorState } from './state.js';
 
+/** The fixed part of a seed: what a state file keeps so that the seed (and an env file written from it) survives restarts. */
+export interface SeedIdentity {
+  /** 32 characters. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** 16 uppercase alphanumerics. */
+  readonly serviceAccountId: string;
+  readonly serviceAccountEmail: string;
+  /** A UUID. */
+  readonly keyId: string;
+  /** PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`) of a 2048-bit RSA key generated at start. */
+  readonly privateKey: string;
+}
+
 /**
  * The app, service account and key the emulator registers at start: everything a client needs to get an SSA
  * token from it. `clientSecret` and `privateKey` are throwaway credentials valid only against this emulator, yet
@@ -13,17 +27,7 @@ import type { EmulatorState } from './state.js';
  * process.env = { ...process.env, ...emulator.seed.env }; // APS_CLIENT_ID … APS_BASE_URL
  * ```
  */
-export interface EmulatorSeed {
-  /** 32 characters. */
-  readonly clientId: string;
-  readonly clientSecret: string;
-  /** 16 uppercase alphanumerics. */
-  readonly serviceAccountId: string;
-  readonly serviceAccountEmail: string;
-  /** A UUID. */
-  readonly keyId: string;
-  /** PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`) of a 2048-bit RSA key generated at start. */
-  readonly privateKey: string;
+export interface EmulatorSeed extends SeedIdentity {
   readonly scopes: readonly string[];
   /**
    * `APS_CLIENT_ID`, `APS_CLIENT_SECRET`, `APS_SA_ID`, `APS_SA_EMAIL`, `APS_SA_KEY_ID`, `APS_SA_PRIVATE_KEY` (PEM
@@ -43,16 +47,6 @@ function hideSecrets<T extends object>(target: T, redacted: () => object): T {
     enumerable: false,
   });
   return target;
-}
-
-/** The fixed part of a seed: what a state file keeps so that the seed (and an env file written from it) survives restarts. */
-export interface SeedIdentity {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly serviceAccountId: string;
-  readonly serviceAccountEmail: string;
-  readonly keyId: string;
-  readonly privateKey: string;
 }
 
 /** Registers the seed's app, service account and key. */

@@ -167,7 +167,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in a real browser (Chromium)', () =
 
   it('a fault button changes what the next exchange gets: click "429", then a real exchange gets 429', async () => {
     const page = await openConsole();
-    await page.getByRole('button', { name: '429' }).click();
+    // Scoped to the fault buttons: a log row's accessible name holds its time and status, which may read 429 or 503.
+    await page.locator('#fault-buttons').getByRole('button', { name: '429' }).click();
     await page.locator('#pending li[data-kind="rate-limit"]').waitFor(WAIT);
     expect(await page.locator('#fault-msg').textContent()).toBe('The next 1 request to token:jwt-bearer will get: 429.');
     expect(emulator.faults.pending()).toEqual([{ kind: 'rate-limit', endpoint: 'token:jwt-bearer', remaining: 1, status: 429, retryAfter: 1 }]);
@@ -183,7 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in a real browser (Chromium)', () =
     // N requests, another target; then Clear faults.
     await page.locator('#fault-count').fill('3');
     await page.locator('#fault-endpoint').selectOption('userprofile');
-    await page.getByRole('button', { name: '503' }).click();
+    await page.locator('#fault-buttons').getByRole('button', { name: '503' }).click();
     await page.locator('#pending li[data-kind="server-error"]').waitFor(WAIT);
     expect(emulator.faults.pending()).toEqual([{ kind: 'server-error', endpoint: 'userprofile', remaining: 3, status: 503 }]);
     await page.getByRole('button', { name: 'Clear faults' }).click();

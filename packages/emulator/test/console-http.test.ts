@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { Script } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackAddress, isLoopbackHost } from '../src/console-access.js';
-import { FAULT_BUTTONS } from '../src/console-page.js';
-import { CONSOLE_CSP } from '../src/console-routes.js';
+import { isLoopbackAddress, isLoopbackHost } from '../src/console/access.js';
+import { FAULT_BUTTONS } from '../src/console/page.js';
+import { CONSOLE_CSP } from '../src/console/routes.js';
 import { EmulatorOptionError, FAULT_KINDS, runEmulatorCli, startEmulator, type Emulator } from '../src/index.js';
 import { exchange, seedAssertion } from './support.js';
 

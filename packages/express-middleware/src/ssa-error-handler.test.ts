@@ -1,7 +1,7 @@
 import { SsaOptionError, SsaTokenUnavailableError } from '@aps-ssa/core';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { listen } from '../test/support.js';
+import { listen } from '@aps-ssa/test-support';
 import { ssaErrorHandler } from './ssa-error-handler.js';
 
 describe('ssaErrorHandler() options', () => {

@@ -1,17 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { ProviderRegistry, SsaConfigError, SsaOptionError, createTokenProvider, sharedTokenProvider } from '@aps-ssa/core';
+import { FAKE_SSA_ENV } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaTokenMiddleware } from './ssa-token-middleware.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const env = Object.freeze({
-  APS_CLIENT_ID: 'JlO9TA1zjfJQOGXpJmq9JHJSI0D4UkQ4',
-  APS_CLIENT_SECRET: 'client-secret-value',
-  APS_SA_ID: 'Z752CT5MKW2S9N7E',
-  APS_SA_KEY_ID: '5de993f4-62b0-495a-a43a-b9896d6e9582',
-  APS_SA_PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
-  APS_SCOPES: 'data:read',
-});
+const env = FAKE_SSA_ENV;
 
 describe('ssaTokenMiddleware() options', () => {
   const registry = new ProviderRegistry();

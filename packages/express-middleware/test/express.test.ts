@@ -1,20 +1,15 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import express5 from 'express';
-import express4 from 'express4';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ssaErrorHandler, ssaTokenMiddleware } from '../src/index.js';
 import type { ApsRequestContext } from '../src/index.js';
-import { FAST_FAILURE, expectNoSecrets, listen, logged } from './support.js';
+import { EXPRESS_MAJORS, expectNoSecrets, FAST_FAILURE, listen, logged } from '@aps-ssa/test-support';
 
 const UNAVAILABLE = 'No Autodesk Platform Services access token can be had right now. Try again later.';
 
 // Both majors run every scenario: the middleware must not rely on Express 5's promise handling.
-describe.each([
-  ['Express 5', express5],
-  ['Express 4', express4 as unknown as typeof express5],
-])('%s', (_name, express) => {
+describe.each(EXPRESS_MAJORS)('%s', (_name, express) => {
   let emulator: Emulator;
   let registry: ProviderRegistry;
   let server: { url: string; close(): Promise<void> } | undefined;

@@ -1,24 +1,22 @@
 import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InjectApsClient, SSA_MODULE_OPTIONS, SsaModule, SsaTokenService } from '../src/index.js';
-import type { ApsClient, SsaModuleOptions } from '../src/index.js';
+import { useEmulator } from '@aps-ssa/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SSA_MODULE_OPTIONS, SsaModule, SsaTokenService } from '../src/index.js';
+import type { SsaModuleOptions } from '../src/index.js';
+import { ProfileController } from './profile-controller.js';
 import { listen } from './support.js';
 
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
+useEmulator((started) => (emulator = started));
 afterEach(async () => {
   await close?.();
   close = undefined;
 });
-afterAll(() => emulator.close());
 
 // A stand-in for @nestjs/config: a ConfigService read from a map the module is given.
 const CONFIG_VALUES = Symbol('CONFIG_VALUES');
@@ -40,16 +38,6 @@ class ConfigService {
 class ConfigModule {
   static forRoot(values: Record<string, string | undefined>): DynamicModule {
     return { module: ConfigModule, providers: [{ provide: CONFIG_VALUES, useValue: values }, ConfigService], exports: [ConfigService] };
-  }
-}
-
-@Controller()
-class ProfileController {
-  constructor(@InjectApsClient() private readonly aps: ApsClient) {}
-
-  @Get('me')
-  me(): Promise<unknown> {
-    return this.aps.get('userprofile/v1/users/@me').json();
   }
 }
 

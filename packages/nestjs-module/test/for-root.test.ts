@@ -1,7 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@aps-ssa/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InjectApsClient, SsaModule, SsaTokenService } from '../src/index.js';
 import type { ApsClient } from '../src/index.js';
 import { getAll, listen } from './support.js';
@@ -10,15 +10,12 @@ import { getAll, listen } from './support.js';
 let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
+useEmulator((started) => (emulator = started));
 afterEach(async () => {
   await close?.();
   close = undefined;
   emulator.resetCounters();
 });
-afterAll(() => emulator.close());
 
 @Controller()
 class ProfileController {

@@ -1,7 +1,7 @@
 import { Controller, Get, Module, ServiceUnavailableException } from '@nestjs/common';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@aps-ssa/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SsaHealthIndicator, SsaModule } from '../src/index.js';
 import type { SsaHealthStatus, SsaModuleOptions } from '../src/index.js';
 import { listen, MemoryLogger } from './support.js';
@@ -10,15 +10,12 @@ let emulator: Emulator;
 let close: (() => Promise<void>) | undefined;
 const retry = { maxAttempts: 2, baseDelay: 1, maxDelay: 1 };
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
+useEmulator((started) => (emulator = started));
 afterEach(async () => {
   await close?.();
   close = undefined;
   emulator.faults.clear();
 });
-afterAll(() => emulator.close());
 
 @Controller()
 class HealthController {

@@ -1,29 +1,17 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ProviderRegistry, configFromEnv, createTokenProvider } from '@aps-ssa/core';
-import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InjectApsClient, SsaModule, SsaTokenService } from '../src/index.js';
-import type { ApsClient, SsaModuleOptions } from '../src/index.js';
+import { useEmulator } from '@aps-ssa/test-support';
+import { describe, expect, it } from 'vitest';
+import { SsaModule, SsaTokenService } from '../src/index.js';
+import type { SsaModuleOptions } from '../src/index.js';
+import { ProfileController } from './profile-controller.js';
 import { listen } from './support.js';
 
 let emulator: Emulator;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
-afterAll(() => emulator.close());
-
-@Controller()
-class ProfileController {
-  constructor(@InjectApsClient() private readonly aps: ApsClient) {}
-
-  @Get('me')
-  me(): Promise<unknown> {
-    return this.aps.get('userprofile/v1/users/@me').json();
-  }
-}
+useEmulator((started) => (emulator = started));
 
 function compile(options: SsaModuleOptions): Promise<unknown> {
   return Test.createTestingModule({ imports: [SsaModule.forRoot(options)] }).compile();

@@ -1,13 +1,15 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { createTokenProvider } from '@aps-ssa/core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '@aps-ssa/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core';
-import { InjectApsClient, SsaExceptionFilter, SsaModule } from '../src/index.js';
-import type { ApsClient, SsaModuleOptions } from '../src/index.js';
-import { MemoryLogger, getAll, listen } from './support.js';
+import { SsaExceptionFilter, SsaModule } from '../src/index.js';
+import type { SsaModuleOptions } from '../src/index.js';
+import { ProfileController } from './profile-controller.js';
+import { getAll, listen, MemoryLogger } from './support.js';
 
 // The token endpoint fails on a cold start: requests get a documented 503/502 at once, not a hang or a crash.
 let emulator: Emulator;
@@ -15,26 +17,13 @@ let close: (() => Promise<void>) | undefined;
 // A small retry budget, so that a refresh gives up after two quick attempts.
 const retry = { maxAttempts: 2, baseDelay: 1, maxDelay: 1 };
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, rateLimit: 0 });
-});
+useEmulator((started) => (emulator = started));
 afterEach(async () => {
   await close?.();
   close = undefined;
   emulator.faults.clear();
   emulator.resetCounters();
 });
-afterAll(() => emulator.close());
-
-@Controller()
-class ProfileController {
-  constructor(@InjectApsClient() private readonly aps: ApsClient) {}
-
-  @Get('me')
-  me(): Promise<unknown> {
-    return this.aps.get('userprofile/v1/users/@me').json();
-  }
-}
 
 async function start(options: SsaModuleOptions) {
   @Module({

@@ -7,7 +7,7 @@ import passport from 'passport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SsaStrategy } from '../src/index.js';
 import type { SsaAuthInfo, SsaIdentity } from '../src/index.js';
-import { listen } from './support.js';
+import { listen } from '@aps-ssa/test-support';
 
 // @nestjs/passport's mixin calls `super(...args, callback)` and registers the instance with the global
 // passport; its `validate` is the verify callback. The NestJS sample shows it inside a Nest app.

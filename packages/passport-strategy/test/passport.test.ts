@@ -1,14 +1,12 @@
 import { ProviderRegistry, SsaTokenUnavailableError } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import express5 from 'express';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import express4 from 'express4';
 import { Passport } from 'passport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SsaStrategy } from '../src/index.js';
 import type { SsaAuthInfo, SsaIdentity, SsaStrategyOptions, SsaVerifyFunction, SsaVerifyFunctionWithRequest } from '../src/index.js';
-import { FAST_FAILURE, expectNoSecrets, listen, logged } from './support.js';
+import { EXPRESS_MAJORS, expectNoSecrets, FAST_FAILURE, listen, logged } from '@aps-ssa/test-support';
 
 /** How an app maps "no token" errors (the express-middleware package ships one; here it is spelt out). */
 const tokenErrors: ErrorRequestHandler = (err, _req, res, next) => {
@@ -16,10 +14,7 @@ const tokenErrors: ErrorRequestHandler = (err, _req, res, next) => {
   res.status(err.retryable ? 503 : 502).json({ error: err.code, message: err.message });
 };
 
-describe.each([
-  ['Express 5', express5],
-  ['Express 4', express4 as unknown as typeof express5],
-])('%s', (_name, express) => {
+describe.each(EXPRESS_MAJORS)('%s', (_name, express) => {
   let emulator: Emulator;
   let registry: ProviderRegistry;
   let server: { url: string; close(): Promise<void> } | undefined;

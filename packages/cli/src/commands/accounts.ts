@@ -6,6 +6,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { envLine } from '../env-lines.js';
 import { formatIso, formatWhen, lastUsed } from '../human-time.js';
 import { table, writeJson, writeLines } from '../output.js';
+import { confirmDeletion, YES_FLAG } from './confirm-deletion.js';
 
 const ID_ARGUMENT = [{ name: 'ID', description: 'the service account id, e.g. 6BNJQT7RR7GTJ5QY' }];
 const DEFAULT_LAST_NAME = 'ServiceAccount'; // S1's own example: lastName allows no spaces
@@ -103,13 +104,11 @@ const remove: CommandSpec = {
   summary: 'delete a service account and its keys',
   description: 'Deletes a service account and all its keys, for good. Asks for --yes, since it cannot be undone.',
   arguments: ID_ARGUMENT,
-  flags: { yes: { type: 'boolean', description: 'confirm the deletion' } },
+  flags: { yes: YES_FLAG },
   examples: ['aps-ssa accounts delete 6BNJQT7RR7GTJ5QY --yes --env-file .env'],
   async run(context) {
     const id = context.args[0] ?? '';
-    if (context.flags.yes !== true) {
-      throw new UsageError(`Deleting service account ${id} and its keys cannot be undone; add --yes to confirm.`, context.command);
-    }
+    confirmDeletion(context, `service account ${id} and its keys`);
     const admin = adminClient(context);
     await adminCall(context, () => admin.deleteServiceAccount(id));
     if (context.json) writeJson(context.io, { deleted: { serviceAccountId: id } });

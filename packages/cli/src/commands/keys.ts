@@ -1,9 +1,9 @@
-import { UsageError } from '../cli-error.js';
 import { ACCOUNT_FLAG, accountId, adminCall, adminClient } from '../admin-context.js';
 import type { CommandSpec } from '../command.js';
 import { formatIso, lastUsed } from '../human-time.js';
 import { keepNewKey, NEW_KEY_FLAGS, newKeyDestination, privateKeyWhereabouts, writeKeySettings } from '../new-key.js';
 import { table, writeJson, writeLines } from '../output.js';
+import { confirmDeletion, YES_FLAG } from './confirm-deletion.js';
 
 const KID_ARGUMENT = [{ name: 'KID', description: 'the key id, e.g. c546e44b-4b98-48cc-a4fa-7a3af5289af5' }];
 
@@ -98,12 +98,12 @@ const remove: CommandSpec = {
   summary: 'delete a key',
   description: 'Deletes a key for good (it frees one of the account\'s 3 key slots). Asks for --yes, since it cannot be undone.',
   arguments: KID_ARGUMENT,
-  flags: { account: ACCOUNT_FLAG, yes: { type: 'boolean', description: 'confirm the deletion' } },
+  flags: { account: ACCOUNT_FLAG, yes: YES_FLAG },
   examples: ['aps-ssa keys delete c546e44b-4b98-48cc-a4fa-7a3af5289af5 --yes --env-file .env'],
   async run(context) {
     const id = accountId(context);
     const kid = context.args[0] ?? '';
-    if (context.flags.yes !== true) throw new UsageError(`Deleting key ${kid} cannot be undone; add --yes to confirm.`, context.command);
+    confirmDeletion(context, `key ${kid}`);
     const admin = adminClient(context);
     await adminCall(context, () => admin.deleteKey(id, kid));
     if (context.json) {

@@ -5,6 +5,7 @@ import { ProviderRegistry } from '@aps-ssa/core';
 import type { TokenProvider } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
+import { listen } from '@aps-ssa/test-support';
 import express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -67,25 +68,19 @@ async function serve(middleware: SsaTokenMiddleware): Promise<{ get(path: string
     next(err);
   };
   app.use(observeError, ssaErrorHandler());
-  return listen(app);
+  return observeResponses(app);
 }
 
-async function listen(app: express.Express): Promise<{ get(path: string): Promise<void>; close(): Promise<void> }> {
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+/** Serves `app` on a free port; `get` observes each response, headers included. */
+async function observeResponses(app: express.Express): Promise<{ get(path: string): Promise<void>; close(): Promise<void> }> {
+  const server = await listen(app);
   return {
     async get(path) {
-      const response = await fetch(`${url}${path}`);
+      const response = await fetch(`${server.url}${path}`);
       const text = await response.text();
       watch.observe(`response ${path} ${response.status}`, `${JSON.stringify([...response.headers])}\n${text}`);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 
@@ -117,7 +112,7 @@ it('responses, req.aps, errors, events, logs and the middleware show no secret',
   await refusedApp.close();
   await refused.close();
 
-  const sample = await listen(createApp({ env, registry: new ProviderRegistry(), fetch: watch.tokenRecordingFetch() }));
+  const sample = await observeResponses(createApp({ env, registry: new ProviderRegistry(), fetch: watch.tokenRecordingFetch() }));
   await sample.get('/healthz');
   await sample.get('/me');
   await sample.close();

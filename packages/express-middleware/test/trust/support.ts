@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '@aps-ssa/test-support';
 import express from 'express';
 import { afterAll, beforeAll } from 'vitest';
 import { ssaErrorHandler } from '../../src/index.js';
@@ -40,16 +39,12 @@ export async function serveApp(middleware: SsaTokenMiddleware): Promise<TestApp>
   });
   const logged: string[] = [];
   app.use(ssaErrorHandler({ log: (line) => logged.push(line) }));
-  let server!: Server;
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listen(app);
   return {
-    url,
+    url: server.url,
     logged,
     async get(path) {
-      const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(HANG_LIMIT) });
+      const response = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(HANG_LIMIT) });
       const text = await response.text();
       let body: Record<string, unknown>;
       try {
@@ -59,11 +54,7 @@ export async function serveApp(middleware: SsaTokenMiddleware): Promise<TestApp>
       }
       return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
 }
 
