@@ -1,11 +1,13 @@
 import type { CreatedKey, CreatedServiceAccount, ServiceAccount, ServiceAccountKey, ServiceAccountStatus, KeyStatus } from './admin-types.js';
 import { parseApsTime } from './aps-time.js';
-import { redactedObject } from './redacted.js';
+import { redactedObject, redactedPrototype } from './redacted.js';
 
 /** A success body that is not what the spec describes; `why` names the field, never its value. */
 export class MalformedResponse extends Error {}
 
 type Json = Record<string, unknown>;
+
+const CREATED_KEY = redactedPrototype('CreatedKey', ['privateKey']);
 
 function object(value: unknown, what: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedResponse(`${what} is not a JSON object`);
@@ -83,5 +85,5 @@ export function toKeys(value: unknown): readonly ServiceAccountKey[] {
 export function toCreatedKey(value: unknown): CreatedKey {
   const body = object(value, 'the body');
   // No check of the key's form: this is the only copy of it, and loadPrivateKey() reads every form it may take.
-  return redactedObject<CreatedKey>('CreatedKey', { kid: text(body, 'kid'), privateKey: text(body, 'privateKey') }, ['privateKey']);
+  return redactedObject<CreatedKey>(CREATED_KEY, { kid: text(body, 'kid'), privateKey: text(body, 'privateKey') });
 }

@@ -139,9 +139,12 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
  */
 function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch, streamed: WeakSet<Request>): typeof fetch {
   return async (input, init) => {
-    let request = new Request(input, init);
-    // Options a Request does not keep (an undici dispatcher...) are passed on to every hop.
-    const passOn = input instanceof Request ? init : undefined;
+    // ky hands over a Request it never uses again (it keeps a clone for retries) and an empty init: that Request is
+    // sent as it is (its headers completed in place), with no copy made of it.
+    let request = input instanceof Request && (init === undefined || Object.keys(init).length === 0) ? input : new Request(input, init);
+    // Options a Request does not keep (an undici dispatcher...) are passed on to every hop, with the redirect mode
+    // this function implements itself.
+    const send: RequestInit = input instanceof Request ? { ...init, redirect: 'manual' } : { redirect: 'manual' };
     const isStreamed = input instanceof Request && streamed.has(input);
     let retried401 = false;
     let leftAps = false;
@@ -149,9 +152,9 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       leftAps ||= !policy.allows(request.url);
       const replay = request.body === null || isStreamed ? undefined : request.clone();
       const token = leftAps ? undefined : await provider.getToken();
-      const headers = new Headers(request.headers);
-      if (token !== undefined) headers.set('authorization', `Bearer ${token.accessToken}`);
-      const response = await baseFetch(new Request(request, { headers, redirect: 'manual' }), passOn);
+      const callerAuthorization = request.headers.get('authorization');
+      if (token !== undefined) request.headers.set('authorization', `Bearer ${token.accessToken}`);
+      const response = await baseFetch(request, send);
 
       if (response.status === 401 && token !== undefined && !retried401) {
         retried401 = true;
@@ -181,6 +184,9 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
         return response;
       }
       await response.body?.cancel();
+      // The next hop starts from the caller's headers: the token is judged afresh for it.
+      if (callerAuthorization === null) request.headers.delete('authorization');
+      else request.headers.set('authorization', callerAuthorization);
       request = redirected(request, keepsBody ? replay : undefined, response.status, new URL(location, request.url));
     }
   };

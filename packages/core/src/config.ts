@@ -5,7 +5,7 @@ import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
 import type { SsaConfigProblem } from './errors.js';
 import { closestName, describeType } from './options.js';
 import { loadPrivateKey, loadPrivateKeyFileSync } from './private-key.js';
-import { redactedObject } from './redacted.js';
+import { redactedObject, redactedPrototype } from './redacted.js';
 
 /**
  * The APS base URL used when none is configured.
@@ -13,6 +13,8 @@ import { redactedObject } from './redacted.js';
  * @default 'https://developer.api.autodesk.com'
  */
 export const DEFAULT_BASE_URL = 'https://developer.api.autodesk.com';
+
+const SSA_CONFIG = redactedPrototype('SsaConfig', ['clientSecret', 'privateKey']);
 
 /**
  * A service account's complete configuration, as read by {@link configFromEnv}. Frozen.
@@ -142,7 +144,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
 
   if (problems.length > 0 || privateKey === undefined || 'problem' in checked) throw new SsaConfigError(problems);
   return redactedObject<SsaConfig>(
-    'SsaConfig',
+    SSA_CONFIG,
     {
       clientId,
       clientSecret,
@@ -153,7 +155,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
       baseUrl: checked.baseUrl,
       warnings: Object.freeze(warnings.map((w) => Object.freeze(w))),
     },
-    ['clientSecret', 'privateKey'],
   );
 }
 

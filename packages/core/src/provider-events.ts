@@ -81,7 +81,8 @@ const EVENT_NAMES: readonly TokenProviderEvent[] = ['refreshed', 'refresh-failed
  * observability must never break token delivery.
  */
 export class ProviderEvents {
-  readonly #listeners = new Map<TokenProviderEvent, Set<(event: never) => void>>();
+  // Made on the first `on()`: most providers never get a listener, and an app may hold many providers.
+  #listeners: Map<TokenProviderEvent, Set<(event: never) => void>> | undefined;
 
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void {
     if (!EVENT_NAMES.includes(event)) {
@@ -92,6 +93,7 @@ export class ProviderEvents {
     if (typeof listener !== 'function') {
       throw new SsaOptionError('listener', `The listener of \`${event}\` must be a function.`);
     }
+    this.#listeners ??= new Map();
     let listeners = this.#listeners.get(event);
     if (listeners === undefined) {
       listeners = new Set();
@@ -102,11 +104,11 @@ export class ProviderEvents {
   }
 
   off<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): void {
-    this.#listeners.get(event)?.delete(listener);
+    this.#listeners?.get(event)?.delete(listener);
   }
 
   emit<E extends TokenProviderEvent>(event: E, payload: TokenProviderEventMap[E]): void {
-    const listeners = this.#listeners.get(event);
+    const listeners = this.#listeners?.get(event);
     if (listeners === undefined) return;
     for (const listener of [...listeners]) {
       try {
@@ -118,6 +120,6 @@ export class ProviderEvents {
   }
 
   clear(): void {
-    this.#listeners.clear();
+    this.#listeners = undefined;
   }
 }

@@ -208,7 +208,8 @@ describe('exchangeAssertion maps APS errors', () => {
   });
 
   it("400 invalid_grant \"The 'assertion' is invalid.\" to SsaAssertionInvalidError", async () => {
-    respond = json(400, { error: 'invalid_grant', error_description: "The 'assertion' is invalid." });
+    // A server clock that agrees with ours (the assertion was just signed): nothing to diagnose in its claims.
+    respond = json(400, { error: 'invalid_grant', error_description: "The 'assertion' is invalid." }, { date: new Date().toUTCString() });
     const error = await expectFailure('ERR_SSA_ASSERTION_INVALID', /^APS rejected the assertion \(HTTP 400 invalid_grant: "The 'assertion' is invalid\."\)\. Nothing wrong is visible/, {
       retryable: false,
     });

@@ -8,7 +8,7 @@ import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from './
 import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
 import { parseRateLimit } from './rate-limit.js';
 import type { RateLimit } from './rate-limit.js';
-import { redactedObject } from './redacted.js';
+import { redactedObject, redactedPrototype } from './redacted.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause } from './safe-cause.js';
 
@@ -17,6 +17,8 @@ export const TOKEN_ENDPOINT_PATH = '/authentication/v2/token';
 
 /** The OAuth grant type of an assertion exchange (RFC 7523). */
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+const EXCHANGE_RESULT = redactedPrototype('ExchangeResult', ['accessToken']);
 
 /**
  * How long one exchange may take, in milliseconds, from sending the request to reading the whole body.
@@ -245,7 +247,7 @@ function tokenResult(response: Response, parsed: unknown, details: ResponseDetai
     throw invalid(`with an expires_in of ${expiresIn} s, more than a day (APS issues tokens for an hour)`);
   }
   return redactedObject<ExchangeResult>(
-    'ExchangeResult',
+    EXCHANGE_RESULT,
     {
       accessToken,
       tokenType: 'Bearer',
@@ -255,7 +257,6 @@ function tokenResult(response: Response, parsed: unknown, details: ResponseDetai
       requestId: details.requestId,
       rateLimit: parseRateLimit(response.headers),
     },
-    ['accessToken'],
   );
 }
 

@@ -136,6 +136,8 @@ export function createTokenProvider(options?: TokenProviderOptions): TokenProvid
 interface CacheEntry {
   readonly stored: StoredToken;
   readonly token: AccessToken;
+  /** `token`, resolved: what every cache hit returns (no promise allocated per hit). */
+  readonly served: Promise<AccessToken>;
   /** Server clock, ms. */
   readonly refreshAt: number;
   /** The least remaining validity for this token, scaled to its lifetime. */
@@ -144,7 +146,11 @@ interface CacheEntry {
 
 interface Flight {
   promise?: Promise<CacheEntry>;
+  /** The token for every caller waiting on this refresh: one promise per refresh, however many wait. */
+  waiters?: Promise<AccessToken>;
   readonly background: boolean;
+  /** Stops this refresh's waits and exchange when the provider closes. */
+  readonly abort: AbortController;
   exchanges: number;
 }
 
@@ -174,7 +180,7 @@ class CachingTokenProvider implements TokenProvider {
   readonly #key: string;
   readonly #events = new ProviderEvents();
   readonly #time: ServerTime;
-  readonly #abort = new AbortController();
+  #closed = false;
   readonly #counters = {
     exchanges: 0,
     exchangeFailures: 0,
@@ -204,7 +210,7 @@ class CachingTokenProvider implements TokenProvider {
   }
 
   get closed(): boolean {
-    return this.#abort.signal.aborted;
+    return this.#closed;
   }
 
   get stats(): TokenProviderStats {
@@ -220,17 +226,18 @@ class CachingTokenProvider implements TokenProvider {
     });
   }
 
-  async getToken(): Promise<AccessToken> {
-    if (this.closed) throw new SsaClosedError();
+  // Not `async`: a cache hit returns the entry's resolved promise instead of allocating one per call.
+  getToken(): Promise<AccessToken> {
     const entry = this.#entry;
-    const now = this.#serverNow();
-    if (entry !== undefined && this.#usable(entry.stored, entry.minValidity, now)) {
-      this.#counters.cacheHits++;
-      if (now >= entry.refreshAt) this.#refreshInBackground(entry);
-      return entry.token;
+    if (entry !== undefined && !this.#closed) {
+      const now = this.#serverNow();
+      if (this.#usable(entry.stored, entry.minValidity, now)) {
+        this.#counters.cacheHits++;
+        if (now >= entry.refreshAt) this.#refreshInBackground(entry);
+        return entry.served;
+      }
     }
-    this.#counters.cacheMisses++;
-    return (await this.#obtain()).token;
+    return this.#miss();
   }
 
   async getAuthorizationHeader(): Promise<string> {
@@ -252,8 +259,9 @@ class CachingTokenProvider implements TokenProvider {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.#abort.abort(new SsaClosedError());
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flight?.abort.abort(new SsaClosedError());
     this.#events.clear();
     this.#entry = undefined;
     this.#rejected = undefined;
@@ -308,34 +316,39 @@ class CachingTokenProvider implements TokenProvider {
     }
     if (this.#flight !== undefined) return;
     // Nobody awaits a background refresh: its failure is reported by event and kept for callers.
-    this.#startFlight(true).catch(() => undefined);
+    this.#startFlight(true).promise!.catch(() => undefined);
   }
 
-  async #obtain(): Promise<CacheEntry> {
-    let promise = this.#flight?.promise;
-    if (promise === undefined) {
+  /** No usable token in the cache: wait for the running refresh, or start one. */
+  #miss(): Promise<AccessToken> {
+    if (this.#closed) return Promise.reject(new SsaClosedError());
+    this.#counters.cacheMisses++;
+    let flight = this.#flight;
+    if (flight === undefined) {
       const failure = this.#failure;
-      if (this.#coolingDown(failure)) throw this.#unavailable(failure);
-      promise = this.#startFlight(false);
+      if (this.#coolingDown(failure)) return Promise.reject(this.#unavailable(failure));
+      flight = this.#startFlight(false);
     }
-    try {
-      return await promise;
-    } catch (error) {
-      if (this.closed) throw new SsaClosedError();
-      throw this.#failure === undefined ? error : this.#unavailable(this.#failure);
-    }
+    flight.waiters ??= flight.promise!.then(
+      (entry) => entry.token,
+      (error: unknown) => {
+        if (this.#closed) throw new SsaClosedError();
+        throw this.#failure === undefined ? error : this.#unavailable(this.#failure);
+      },
+    );
+    return flight.waiters;
   }
 
-  #startFlight(background: boolean): Promise<CacheEntry> {
-    const flight: Flight = { background, exchanges: 0 };
+  #startFlight(background: boolean): Flight {
+    const flight: Flight = { background, abort: new AbortController(), exchanges: 0 };
     this.#flight = flight;
     flight.promise = this.#refresh(flight);
-    return flight.promise;
+    return flight;
   }
 
   /** One refresh: take a newer token from the store if a sharer put one there, else exchange (once across sharers). */
   async #refresh(flight: Flight): Promise<CacheEntry> {
-    const signal = this.#abort.signal;
+    const signal = flight.abort.signal;
     try {
       let candidate = await this.#store.get(this.#key);
       for (let round = 0; ; round++) {
@@ -371,9 +384,11 @@ class CachingTokenProvider implements TokenProvider {
     // Scaled to the token's life, so a short-lived token (e.g. 60 s from an emulator) is still used for half of it.
     const quarter = quarterLife(stored);
     const offset = this.#time.offset;
+    const token = createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes: stored.scopes });
     const entry: CacheEntry = {
       stored,
-      token: createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes: stored.scopes }),
+      token,
+      served: Promise.resolve(token),
       refreshAt: Math.round(stored.expiresAt - Math.min(refreshAhead, quarter) - Math.random() * Math.min(refreshJitter, quarter)),
       minValidity: Math.min(minValidity, quarter),
     };
@@ -438,7 +453,7 @@ class CachingTokenProvider implements TokenProvider {
     return exchangeWithRetry({
       options: this.#options,
       time: this.#time,
-      signal: this.#abort.signal,
+      signal: flight.abort.signal,
       onAttempt: () => {
         flight.exchanges++;
         this.#counters.exchanges++;

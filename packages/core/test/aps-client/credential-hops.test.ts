@@ -56,6 +56,28 @@ function stream(text: string): ReadableStream<Uint8Array> {
   });
 }
 
+describe('the request ky builds', () => {
+  it('is sent as it is, its headers completed with the token: no copy of it is made', async () => {
+    const provider = createTokenProvider({ env: emulator.seed.env });
+    providers.push(provider);
+    const built: Request[] = [];
+    const sent: unknown[] = [];
+    const client = createApsClient({
+      provider,
+      baseUrl: aps.url,
+      fetch: (input, init) => {
+        sent.push(input);
+        return fetch(input, init);
+      },
+      ky: { retry: 0, hooks: { beforeRequest: [(request) => void built.push(request)] } },
+    });
+    await client.get('oss/v2/buckets');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBe(built[0]);
+    expect(aps.requests).toMatchObject([{ url: '/oss/v2/buckets', authorization: `Bearer ${(await provider.getToken()).accessToken}` }]);
+  });
+});
+
 describe('a hop that left APS', () => {
   it('a request that starts on another origin never gets the token, even when redirected to APS', async () => {
     const provider = createTokenProvider({ env: emulator.seed.env });

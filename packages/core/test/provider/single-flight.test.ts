@@ -14,6 +14,18 @@ describe('single flight', () => {
     expect(provider.stats).toMatchObject({ exchanges: 1, refreshes: 1, cacheMisses: 10_000, cacheHits: 0 });
   });
 
+  it('hands every caller of one refresh the same promise, and every cache hit the same resolved one', async () => {
+    const provider = env.provider();
+    const waiting = provider.getToken();
+    expect(provider.getToken()).toBe(waiting);
+    const token = await waiting;
+    const hit = provider.getToken();
+    expect(provider.getToken()).toBe(hit);
+    expect(hit).not.toBe(waiting);
+    expect(await hit).toBe(token);
+    expect(provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 2, cacheHits: 2 });
+  });
+
   it('serves later callers from the cache without an exchange', async () => {
     const provider = env.provider();
     const first = await provider.getToken();
