@@ -1,4 +1,4 @@
-import { requireScopes } from './assertion.js';
+import { requireScopes } from './assertion/assertion.js';
 import { SsaOptionError } from './errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
 import { redactedObject, redactedPrototype } from './redacted.js';

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { idProblem } from './assertion.js';
-import { looksLikeKeyId } from './assertion-diagnosis.js';
+import { idProblem } from './assertion/assertion.js';
+import { looksLikeKeyId } from './assertion/assertion-diagnosis.js';
 import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
 import type { SsaConfigProblem } from './errors.js';
 import { closestName, describeType } from './options.js';
