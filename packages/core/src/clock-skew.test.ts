@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockSkew, describeSkew } from './clock-skew.js';
+import { ClockSkew, describeSkew, estimateClockOffset, judgeClockSkew } from './clock-skew.js';
 
 describe('ClockSkew', () => {
   it('is zero until a Date header is seen', () => {
@@ -42,5 +42,33 @@ describe('describeSkew', () => {
   it('says which way and by how much', () => {
     expect(describeSkew(600_000)).toBe('about 10 min behind');
     expect(describeSkew(-45_000)).toBe('about 45 s ahead of');
+  });
+});
+
+describe('estimateClockOffset', () => {
+  it('takes the middle of what one Date header allows', () => {
+    const date = 'Wed, 15 Jan 2026 12:00:00 GMT';
+    const server = Date.parse(date);
+    // Sent 10 s before the server's second began, received 200 ms later: the offset lies in [server − (sent + 200), server + 1000 − sent].
+    expect(estimateClockOffset(date, server - 10_000, server - 9_800)).toBe(10_400);
+    expect(estimateClockOffset(null, 0, 1)).toBeUndefined();
+    expect(estimateClockOffset('not a date', 0, 1)).toBeUndefined();
+  });
+});
+
+describe('judgeClockSkew', () => {
+  it('refuses past 60 s ahead or 240 s behind, and notes 30 s either way', () => {
+    expect([-61_000, -60_000, -30_000, -29_000, 0, 29_000, 30_000, 240_000, 241_000].map(judgeClockSkew)).toEqual([
+      'refused',
+      'notable',
+      'notable',
+      'ok',
+      'ok',
+      'ok',
+      'notable',
+      'notable',
+      'refused',
+    ]);
+    expect(describeSkew(400)).toBe('within a second of');
   });
 });

@@ -31,8 +31,8 @@ export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion/a
 export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './exchange/token-endpoint.js';
 export type { ExchangeOptions, ExchangeResult } from './exchange/token-endpoint.js';
 export type { RateLimit } from './http/rate-limit.js';
-export { MAX_RETRY_AFTER, clampRetryAfter, parseRetryAfter } from './http/retry-after.js';
-export { ScrubbedError, safeCause, scrubSecrets } from './http/safe-cause.js';
+export { MAX_RETRY_AFTER } from './http/retry-after.js';
+export { ScrubbedError } from './http/safe-cause.js';
 
 export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
 export type { SsaConfig } from './config.js';
@@ -72,28 +72,9 @@ export { isStoredToken } from './provider/token-store.js';
 export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './provider/token-store.js';
 export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './provider/memory-token-store.js';
 export type { MemoryTokenStoreOptions } from './provider/memory-token-store.js';
-export { identityKey } from './provider/identity-key.js';
 export type { TokenIdentity } from './provider/identity-key.js';
 
 export { createApsClient, MAX_REDIRECTS } from './client/aps-client.js';
 export type { ApsClient, ApsClientOptions } from './client/aps-client.js';
-export { providerSource, PROVIDER_SOURCE_OPTIONS } from './provider/provider-source.js';
 export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './provider/token-failure-response.js';
 export type { TokenFailureResponse } from './provider/token-failure-response.js';
-export type { ProviderSourceOptions } from './provider/provider-source.js';
-
-export { createAdminClient, ADMIN_SCOPES, ADMIN_TIMEOUT, SERVICE_ACCOUNTS_PATH } from './admin/admin-client.js';
-export type { AdminClient } from './admin/admin-client.js';
-export type {
-  AdminClientOptions,
-  CreateServiceAccountInput,
-  CreatedKey,
-  CreatedServiceAccount,
-  KeyStatus,
-  ServiceAccount,
-  ServiceAccountKey,
-  ServiceAccountStatus,
-} from './admin/admin-types.js';
-export { parseApsTime } from './admin/aps-time.js';
-
-export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from './options.js';

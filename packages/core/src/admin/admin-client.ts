@@ -93,7 +93,7 @@ const WHERE = 'createAdminClient()';
  *
  * @example
  * ```ts
- * import { createAdminClient } from '@aps-ssa/core';
+ * import { createAdminClient } from '@aps-ssa/core/admin';
  *
  * const admin = createAdminClient({ clientId: process.env.APS_CLIENT_ID!, clientSecret: process.env.APS_CLIENT_SECRET! });
  * const { serviceAccountId } = await admin.createServiceAccount({ name: 'report-robot', firstName: 'Report', lastName: 'Robot' });

@@ -1,8 +1,8 @@
 import { basicCredentials } from '../http/basic-credentials.js';
-import ky from 'ky';
 import { decodeJwt, diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
 import { requireScopes } from '../assertion/assertion.js';
 import { normalizeBaseUrl } from '../config.js';
+import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaAssertionInvalidError, SsaOptionError, SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
@@ -10,7 +10,8 @@ import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { safeCause } from '../http/safe-cause.js';
+import { HttpTransportFailure, cleanServerText, sendHttpRequest } from '../http/send.js';
+import type { HttpAnswer } from '../http/send.js';
 
 /** The path of the APS token endpoint under the base URL. */
 export const TOKEN_ENDPOINT_PATH = '/authentication/v2/token';
@@ -97,9 +98,6 @@ export interface ExchangeResult {
 
 const KNOWN_OPTIONS = ['baseUrl', 'clientId', 'clientSecret', 'assertion', 'scopes', 'timeout', 'fetch', 'signal', 'now'] as const;
 const MAX_TIMEOUT = 2_147_483_647;
-const MAX_FIELD_LENGTH = 300;
-// A skew this large is worth pointing out next to "The 'assertion' is invalid.".
-const NOTABLE_SKEW_MS = 60_000;
 
 /**
  * Exchanges a signed assertion for a three-legged access token: `POST {baseUrl}/authentication/v2/token`
@@ -128,38 +126,33 @@ export async function exchangeAssertion(options: ExchangeOptions): Promise<Excha
 
   const body = new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion });
   if (request.scopes !== undefined) body.set('scope', request.scopes.join(' '));
-  // ky's own timeout stops at the response headers; one deadline signal covers the body too.
-  const deadline = AbortSignal.timeout(timeout);
   const credentials = basicCredentials(request.clientId, clientSecret);
-  const context: Context = { ...request, deadline, secrets: [clientSecret, credentials, assertion] };
+  const context: Context = { ...request, secrets: [clientSecret, credentials, assertion] };
 
-  let response: Response;
-  let text: string;
+  let answer: HttpAnswer;
   try {
-    response = await ky.post(url, {
-      body,
+    // One request, no redirect followed: a token endpoint never redirects, and following one would re-send the credentials elsewhere.
+    answer = await sendHttpRequest({
+      url,
+      method: 'POST',
       headers: {
         authorization: `Basic ${credentials}`,
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
       },
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
-      // A token endpoint never redirects; following one would re-send the credentials elsewhere.
-      redirect: 'manual',
-      signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
-      ...(request.fetch === undefined ? {} : { fetch: request.fetch }),
+      body,
+      timeout,
+      fetch: request.fetch,
+      signal,
+      secrets: context.secrets,
     });
-    text = await response.text();
   } catch (err) {
     throw transportError(err, context);
   }
 
-  const details = responseDetails(response, context);
-  const parsed = parseJson(text);
-  if (response.ok) return tokenResult(response, parsed, details, context);
-  throw endpointError(response, parsed, details, context);
+  const details = responseDetails(answer, context);
+  if (answer.ok) return tokenResult(answer, details, context);
+  throw endpointError(answer, details, context);
 }
 
 interface NormalizedOptions {
@@ -175,7 +168,6 @@ interface NormalizedOptions {
 }
 
 interface Context extends NormalizedOptions {
-  deadline: AbortSignal;
   /** Strings that must never appear in an error: scrubbed from anything the server echoes. */
   secrets: readonly string[];
 }
@@ -223,7 +215,8 @@ function requireString(value: unknown, option: string, what: string): string {
   return value;
 }
 
-function tokenResult(response: Response, parsed: unknown, details: ResponseDetails, context: Context): ExchangeResult {
+function tokenResult(response: HttpAnswer, details: ResponseDetails, context: Context): ExchangeResult {
+  const parsed = response.json;
   const invalid = (why: string, retryable = false): SsaTokenEndpointError =>
     new SsaTokenEndpointError(
       'ERR_SSA_BAD_RESPONSE',
@@ -234,7 +227,7 @@ function tokenResult(response: Response, parsed: unknown, details: ResponseDetai
     );
   // A body that is not JSON at all (cut off, or a proxy's page) is usually a passing fault: worth a bounded
   // retry. Well-formed JSON that is not a token will be the same next time.
-  if (parsed === undefined) throw invalid(describeNonJson(response), true);
+  if (parsed === undefined) throw invalid(describeNonJson(response.contentType), true);
   if (!isRecord(parsed)) throw invalid('with JSON that is not an object');
   const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, scope } = parsed;
   if (accessToken === undefined) throw invalid('without an access_token');
@@ -267,8 +260,8 @@ function tokenScopes(responseScope: unknown, context: Context): string[] {
   return Array.isArray(claimed) ? claimed.filter((s): s is string => typeof s === 'string') : [];
 }
 
-function endpointError(response: Response, parsed: unknown, details: ResponseDetails, context: Context): SsaTokenEndpointError {
-  const { status } = response;
+function endpointError(response: HttpAnswer, details: ResponseDetails, context: Context): SsaTokenEndpointError {
+  const { status, json: parsed } = response;
   const fields = isRecord(parsed) ? apsErrorFields(parsed, context.secrets) : {};
   const all: ResponseDetails = { ...details, ...fields };
   const said = `HTTP ${status}${all.error === undefined ? '' : ` ${all.error}`}${all.errorDescription === undefined ? '' : `: "${all.errorDescription}"`}`;
@@ -344,33 +337,28 @@ function endpointError(response: Response, parsed: unknown, details: ResponseDet
 }
 
 function transportError(err: unknown, context: Context): unknown {
-  if (context.signal?.aborted === true) return context.signal.reason;
-  if (context.deadline.aborted) {
+  if (!(err instanceof HttpTransportFailure)) return err; // The caller's abort reason.
+  if (err.kind === 'timeout') {
     return new SsaTokenEndpointError(
       'ERR_SSA_TIMEOUT',
       `The token endpoint at ${context.url} did not answer within ${context.timeout} ms. Retry later, or raise \`timeout\`.`,
       { retryable: true },
     );
   }
-  // The fetch error's cause is the socket error (ECONNREFUSED, ENOTFOUND...). A custom fetch (a proxy agent's) may
-  // throw anything, quoting the request: only a scrubbed summary is kept.
-  const cause = err instanceof Error && err.cause instanceof Error ? safeCause(err.cause, context.secrets) : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code ?? (err instanceof Error ? safeCause(err, context.secrets).message : describeType(err));
   return new SsaTokenEndpointError(
     'ERR_SSA_NETWORK',
-    `Could not reach the token endpoint at ${context.url} (${reason}). Check the base URL, DNS, proxy and network; retry later.`,
+    `Could not reach the token endpoint at ${context.url} (${err.reason}). Check the base URL, DNS, proxy and network; retry later.`,
     { retryable: true },
-    cause === undefined ? undefined : { cause },
+    err.cause === undefined ? undefined : { cause: err.cause },
   );
 }
 
-function responseDetails(response: Response, context: Context): ResponseDetails {
+function responseDetails(response: HttpAnswer, context: Context): ResponseDetails {
   const requestId = response.headers.get('x-request-id');
   const serverDate = Date.parse(response.headers.get('date') ?? '');
   return {
     status: response.status,
-    ...(requestId === null || requestId === '' ? {} : { requestId: clean(requestId, context.secrets) }),
+    ...(requestId === null || requestId === '' ? {} : { requestId: cleanServerText(requestId, context.secrets) }),
     ...(Number.isNaN(serverDate) ? {} : { serverDate }),
   };
 }
@@ -380,7 +368,7 @@ function apsErrorFields(body: Record<string, unknown>, secrets: readonly string[
   const first = (...names: string[]): string | undefined => {
     for (const name of names) {
       const value = body[name];
-      if (typeof value === 'string' && value !== '') return clean(value, secrets);
+      if (typeof value === 'string' && value !== '') return cleanServerText(value, secrets);
     }
     return undefined;
   };
@@ -389,30 +377,13 @@ function apsErrorFields(body: Record<string, unknown>, secrets: readonly string[
   return { ...(error === undefined ? {} : { error }), ...(errorDescription === undefined ? {} : { errorDescription }) };
 }
 
-/** A server-supplied string, shortened and with any echo of a secret removed. */
-function clean(value: string, secrets: readonly string[]): string {
-  let text = value;
-  for (const secret of secrets) text = text.split(secret).join('[redacted]');
-  return text.length > MAX_FIELD_LENGTH ? `${text.slice(0, MAX_FIELD_LENGTH)}…` : text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function describeNonJson(response: Response): string {
-  const type = response.headers.get('content-type')?.split(';')[0]?.trim();
-  return type === undefined || type === '' || type.includes('json') ? 'with a body that is not valid JSON' : `with a ${type} body instead of JSON`;
+function describeNonJson(type: string | undefined): string {
+  return type === undefined || type.includes('json') ? 'with a body that is not valid JSON' : `with a ${type} body instead of JSON`;
 }
 
 function skewNote(serverDate: number | undefined, now: number): string {
-  if (serverDate === undefined || Math.abs(now - serverDate) < NOTABLE_SKEW_MS) return '';
-  const seconds = Math.round(Math.abs(now - serverDate) / 1000);
-  return ` This clock is about ${seconds} s ${now > serverDate ? 'ahead of' : 'behind'} the server's (from its Date header).`;
+  if (serverDate === undefined || Math.abs(serverDate - now) < NOTABLE_CLOCK_SKEW) return '';
+  return ` This machine's clock is ${describeSkew(serverDate - now)} the server's (from its Date header).`;
 }
 
 function requestIdSuffix(details: ResponseDetails): string {

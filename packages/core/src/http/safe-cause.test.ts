@@ -25,6 +25,10 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets(text, [])).toBe('Command timed out: Bearer [redacted] Basic [redacted] [redacted] while writing aps-ssa:token');
   });
 
+  it('keeps a summary on one line', () => {
+    expect(scrubSecrets('first line\r\nforged: log line\u0000end', [])).toBe('first line forged: log line end');
+  });
+
   it('cuts long messages', () => {
     expect(scrubSecrets('word '.repeat(1_000), []).length).toBeLessThanOrEqual(201);
   });

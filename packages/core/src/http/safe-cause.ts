@@ -21,6 +21,8 @@ const REDACTED = '[redacted]';
 // Long runs of token-ish characters with a digit and a letter: JWTs, base64 keys, hex secrets, URL-encoded blobs.
 const SECRET_LOOKING = /[A-Za-z0-9_\-+/=.%~]{24,}/g;
 const BEARER_OR_BASIC = /\b(Bearer|Basic)\s+\S+/gi;
+// Line breaks and other control characters: a summary is one line (a log line cannot be forged through it).
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
 
 /**
  * What an aps-ssa error keeps of a foreign error as its `cause`: its `name`, its `code` (when it is a
@@ -46,7 +48,7 @@ export class ScrubbedError extends Error {
 /**
  * `text` with every known secret (whole, in part of {@link SECRET_WINDOW}+ characters, or encoded),
  * every `Bearer …` / `Basic …` credential and every long secret-looking run replaced by
- * `[redacted]`, cut to a readable length.
+ * `[redacted]`, on one line (control characters become spaces), cut to a readable length.
  *
  * @example
  * ```ts
@@ -57,6 +59,7 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let scrubbed = redactWindows(text.slice(0, MAX_SCANNED_LENGTH), secretWindows(secrets));
   scrubbed = scrubbed.replace(BEARER_OR_BASIC, (_match, scheme: string) => `${scheme} ${REDACTED}`);
   scrubbed = scrubbed.replace(SECRET_LOOKING, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
+  scrubbed = scrubbed.replace(CONTROL, ' ');
   return scrubbed.length > MAX_MESSAGE_LENGTH ? `${scrubbed.slice(0, MAX_MESSAGE_LENGTH)}…` : scrubbed;
 }
 

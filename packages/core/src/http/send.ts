@@ -5,7 +5,7 @@ import { safeCause } from './safe-cause.js';
 /** A server-supplied string is cut to this length in errors. */
 const MAX_FIELD_LENGTH = 300;
 
-/** One HTTP request of the admin client (its token fetch included). */
+/** One HTTP request to APS: an assertion exchange, a 2-legged token, an admin API call. */
 export interface HttpRequest {
   readonly url: string;
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -13,12 +13,17 @@ export interface HttpRequest {
   readonly body?: string | URLSearchParams;
   readonly timeout: number;
   readonly fetch: typeof fetch | undefined;
+  /** The caller's cancellation: when it fires, its reason is thrown as it is. */
+  readonly signal?: AbortSignal | undefined;
+  /** What a transport error must not quote, beside the credential of the `authorization` header. */
+  readonly secrets?: readonly string[];
 }
 
 /** A response, read whole. */
 export interface HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
+  readonly headers: Headers;
   readonly text: string;
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
@@ -46,6 +51,7 @@ export class HttpTransportFailure extends Error {
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
   // ky's own timeout stops at the response headers; one deadline signal covers the body too.
   const deadline = AbortSignal.timeout(request.timeout);
+  const { signal } = request;
   let response: Response;
   let text: string;
   try {
@@ -57,15 +63,16 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
       timeout: false,
       throwHttpErrors: false,
       redirect: 'manual',
-      signal: deadline,
+      signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
       ...(request.fetch === undefined ? {} : { fetch: request.fetch }),
     });
     text = await response.text();
   } catch (error) {
+    if (signal?.aborted === true) throw signal.reason;
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
     // The fetch error's cause is the socket error (ECONNREFUSED...). A custom fetch may throw anything, quoting the
     // request: only a scrubbed summary is kept, without the credential the request carried.
-    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? ''];
+    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
     const cause = error instanceof Error && error.cause instanceof Error ? safeCause(error.cause, secrets) : undefined;
     const reason =
       (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? safeCause(error, secrets).message : 'unknown error');
@@ -76,6 +83,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   return {
     status: response.status,
     ok: response.ok,
+    headers: response.headers,
     text,
     json: parseJson(text),
     contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,

@@ -1,4 +1,5 @@
 import { SsaOptionError } from '../errors.js';
+import { abortable } from './abortable.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './token-store.js';
 
@@ -109,25 +110,4 @@ export class MemoryTokenStore implements TokenStore {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `MemoryTokenStore { size: ${this.size}, maxEntries: ${this.#maxEntries} }`;
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
