@@ -35,7 +35,7 @@ export { MAX_RETRY_AFTER } from './http/retry-after.js';
 export { ScrubbedError } from './http/safe-cause.js';
 
 export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
-export type { SsaConfig } from './config.js';
+export type { SsaConfig, SsaConfigOverrides } from './config.js';
 
 export { createAccessToken } from './access-token.js';
 export type { AccessToken, AccessTokenInit } from './access-token.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { SsaOptionError } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
@@ -86,8 +87,25 @@ export async function createAssertion(options: AssertionOptions): Promise<string
   if (typeof now !== 'function') {
     throw new SsaOptionError('now', `\`now\` must be a function returning milliseconds since the epoch, got ${describeType(now)}.`);
   }
-  const key = loadPrivateKey(options.privateKey);
+  const privateKey = loadPrivateKey(options.privateKey);
+  return signAssertion({ clientId, serviceAccountId, keyId, privateKey, scopes, lifetime, now });
+}
 
+/** What {@link signAssertion} signs: checked values (a provider's normalised options, or createAssertion's). */
+export interface SigningInput {
+  readonly clientId: string;
+  readonly serviceAccountId: string;
+  readonly keyId: string;
+  readonly privateKey: KeyObject;
+  readonly scopes: readonly string[];
+  /** Seconds. */
+  readonly lifetime: number;
+  readonly now: () => number;
+}
+
+/** Signs an assertion from values already checked (internal: the token provider signs through it each exchange). */
+export async function signAssertion(input: SigningInput): Promise<string> {
+  const { clientId, serviceAccountId, keyId, privateKey: key, scopes, lifetime, now } = input;
   const nowMs = now();
   if (!Number.isFinite(nowMs) || nowMs <= 0) {
     throw new SsaOptionError('now', `\`now()\` must return milliseconds since the epoch, got ${String(nowMs)}.`);

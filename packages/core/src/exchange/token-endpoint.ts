@@ -120,7 +120,11 @@ const MAX_TIMEOUT = 2_147_483_647;
  * ```
  */
 export async function exchangeAssertion(options: ExchangeOptions): Promise<ExchangeResult> {
-  const request = normalizeOptions(options);
+  return sendExchange(normalizeOptions(options));
+}
+
+/** Exchanges with options already checked (internal: the token provider exchanges through it). */
+export async function sendExchange(request: ExchangeRequest): Promise<ExchangeResult> {
   const { url, assertion, clientSecret, signal, timeout } = request;
   signal?.throwIfAborted();
 
@@ -155,7 +159,8 @@ export async function exchangeAssertion(options: ExchangeOptions): Promise<Excha
   throw endpointError(answer, details, context);
 }
 
-interface NormalizedOptions {
+/** What {@link sendExchange} sends: {@link ExchangeOptions}, checked, with the token endpoint's URL. */
+export interface ExchangeRequest {
   url: string;
   clientId: string;
   clientSecret: string;
@@ -167,7 +172,7 @@ interface NormalizedOptions {
   now: () => number;
 }
 
-interface Context extends NormalizedOptions {
+interface Context extends ExchangeRequest {
   /** Strings that must never appear in an error: scrubbed from anything the server echoes. */
   secrets: readonly string[];
 }
@@ -175,7 +180,7 @@ interface Context extends NormalizedOptions {
 /** The fields every response-based error carries. */
 type ResponseDetails = Omit<SsaTokenEndpointErrorDetails, 'retryable'>;
 
-function normalizeOptions(options: ExchangeOptions): NormalizedOptions {
+function normalizeOptions(options: ExchangeOptions): ExchangeRequest {
   requireOptionsObject(options, 'exchangeAssertion()');
   rejectUnknownOptions(options, KNOWN_OPTIONS, 'exchangeAssertion()');
   const baseUrl = normalizeBaseUrl(options.baseUrl);

@@ -1,14 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { idProblem, requireScopes } from '../assertion/assertion.js';
 import type { RetryPolicy } from './backoff.js';
 import { normalizeClock } from '../clock.js';
 import type { Clock, FullClock } from '../clock.js';
-import { configFromEnv, normalizeBaseUrl } from '../config.js';
+import { checkConfigOverrides, configFromEnv, normalizeBaseUrl } from '../config.js';
+import type { CheckedOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
 import { normalizeScopes } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
-import { loadPrivateKey } from '../private-key.js';
 import type { PrivateKeyInput } from '../private-key.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
 import type { TokenStore } from './token-store.js';
@@ -167,15 +166,6 @@ const KNOWN_OPTIONS = [
   'warnings',
 ] as const;
 const RETRY_KEYS = ['maxAttempts', 'baseDelay', 'maxDelay', 'budget'] as const;
-const ENV_NAMES: Record<(typeof IDENTITY_OPTIONS)[number], string> = {
-  clientId: 'APS_CLIENT_ID',
-  clientSecret: 'APS_CLIENT_SECRET',
-  serviceAccountId: 'APS_SA_ID',
-  keyId: 'APS_SA_KEY_ID',
-  privateKey: 'APS_SA_PRIVATE_KEY',
-  scopes: 'APS_SCOPES',
-  baseUrl: 'APS_BASE_URL',
-};
 // Node's setTimeout fires at once beyond this (2^31 - 1 ms).
 const MAX_DELAY = 2_147_483_647;
 
@@ -188,9 +178,11 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
   rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
   const env = options.env === undefined ? process.env : options.env;
   requireOptionsObject(env as unknown, `${WHERE} option \`env\``);
-  const given = readIdentityOptions(options);
-  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || given[name] !== undefined);
-  const config = complete ? undefined : configFromEnv(environmentWith(env, given));
+  const overrides = Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
+  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || overrides[name] !== undefined);
+  // Each given value is checked once: here when nothing is left to read, else by configFromEnv with the rest.
+  const given: CheckedOverrides = complete ? checkConfigOverrides(overrides) : {};
+  const config = complete ? undefined : configFromEnv(env, overrides);
 
   const identity: TokenIdentity = Object.freeze({
     clientId: given.clientId ?? config!.clientId,
@@ -214,50 +206,6 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
     clock: normalizeClock(options.clock),
     fetch: normalizeFetch(options.fetch),
   });
-}
-
-interface GivenIdentity {
-  clientId?: string;
-  clientSecret?: string;
-  serviceAccountId?: string;
-  keyId?: string;
-  privateKey?: KeyObject;
-  scopes?: readonly string[];
-  baseUrl?: string;
-}
-
-function readIdentityOptions(options: TokenProviderOptions): GivenIdentity {
-  const given: GivenIdentity = {};
-  for (const name of ['clientId', 'clientSecret', 'serviceAccountId', 'keyId'] as const) {
-    const value = options[name];
-    if (value === undefined) continue;
-    const problem = idProblem(value);
-    if (problem !== undefined) throw new SsaOptionError(name, `\`${name}\` ${problem}.`);
-    given[name] = value;
-  }
-  if (options.privateKey !== undefined) given.privateKey = loadPrivateKey(options.privateKey);
-  if (options.scopes !== undefined) given.scopes = requireScopes(options.scopes, 'scopes');
-  if (options.baseUrl !== undefined) given.baseUrl = normalizeBaseUrl(options.baseUrl);
-  return given;
-}
-
-/**
- * The environment with the given options written over their variables, so that `configFromEnv`
- * checks only what the options leave out and reports every problem of those at once.
- */
-function environmentWith(env: NodeJS.ProcessEnv, given: GivenIdentity): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...env };
-  for (const name of IDENTITY_OPTIONS) {
-    const value = given[name];
-    if (value === undefined) continue;
-    if (name === 'privateKey') {
-      merged[ENV_NAMES.privateKey] = (value as KeyObject).export({ type: 'pkcs8', format: 'pem' }) as string;
-      delete merged.APS_SA_PRIVATE_KEY_FILE;
-    } else {
-      merged[ENV_NAMES[name]] = Array.isArray(value) ? value.join(' ') : (value as string);
-    }
-  }
-  return merged;
 }
 
 function duration(value: unknown, option: string, fallback: number, min: number): number {

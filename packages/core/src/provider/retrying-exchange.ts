@@ -1,4 +1,4 @@
-import { createAssertion } from '../assertion/assertion.js';
+import { ASSERTION_LIFETIME, signAssertion } from '../assertion/assertion.js';
 import { backoffDelay } from './backoff.js';
 import { sleep } from '../clock.js';
 import { NOTABLE_CLOCK_SKEW } from '../clock-skew.js';
@@ -8,7 +8,7 @@ import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { clampRetryAfter } from '../http/retry-after.js';
 import type { ServerTime } from './server-time.js';
-import { exchangeAssertion } from '../exchange/token-endpoint.js';
+import { TOKEN_ENDPOINT_PATH, sendExchange } from '../exchange/token-endpoint.js';
 import type { StoredToken } from './token-store.js';
 
 /** How much sooner than `expires_in` says a token is counted as expired: `exp`'s rounding plus the skew estimate's. */
@@ -48,19 +48,22 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
     const offsetUsed = time.offset;
     const sent = time.read();
     try {
-      const assertion = await createAssertion({
+      // The options were checked once, by createTokenProvider(): signed and sent as they are.
+      const assertion = await signAssertion({
         clientId: identity.clientId,
         serviceAccountId: identity.serviceAccountId,
         keyId: identity.keyId,
         privateKey: options.privateKey,
         scopes: identity.scopes,
+        lifetime: ASSERTION_LIFETIME,
         now: serverNow,
       });
-      const result = await exchangeAssertion({
-        baseUrl: identity.baseUrl,
+      const result = await sendExchange({
+        url: `${identity.baseUrl}${TOKEN_ENDPOINT_PATH}`,
         clientId: identity.clientId,
         clientSecret: options.clientSecret,
         assertion,
+        scopes: undefined,
         timeout: options.timeout,
         fetch,
         signal,
