@@ -3,12 +3,11 @@ import type { RetryPolicy } from './backoff.js';
 import { normalizeClock } from '../clock.js';
 import type { Clock, FullClock } from '../clock.js';
 import { checkConfigOverrides, configFromEnv, normalizeBaseUrl } from '../config.js';
-import type { CheckedOverrides } from '../config.js';
+import type { CheckedOverrides, SsaConfigOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
 import { normalizeScopes } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
-import type { PrivateKeyInput } from '../private-key.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
 import type { TokenStore } from './token-store.js';
 
@@ -83,8 +82,9 @@ export const RETRY_BUDGET = 20_000;
 export const FAILURE_COOL_DOWN = 60_000;
 
 /**
- * Options of {@link createTokenProvider}. Every identity field not given is read from the environment;
- * durations are in milliseconds.
+ * Options of {@link createTokenProvider}. The identity fields (`clientId`, `clientSecret`, `serviceAccountId`,
+ * `keyId`, `privateKey`, `scopes`, `baseUrl`: {@link SsaConfigOverrides}) not given are read from `env` as
+ * `configFromEnv` reads them; durations are in milliseconds.
  *
  * @example
  * ```ts
@@ -95,21 +95,7 @@ export const FAILURE_COOL_DOWN = 60_000;
  * });
  * ```
  */
-export interface TokenProviderOptions {
-  /** The APS app's client id. @default env `APS_CLIENT_ID` */
-  clientId?: string;
-  /** The APS app's client secret. @default env `APS_CLIENT_SECRET` */
-  clientSecret?: string;
-  /** The service account id. @default env `APS_SA_ID` */
-  serviceAccountId?: string;
-  /** The key id that Create Key returned. @default env `APS_SA_KEY_ID` */
-  keyId?: string;
-  /** The private key, in any form `loadPrivateKey` accepts. @default env `APS_SA_PRIVATE_KEY` / `APS_SA_PRIVATE_KEY_FILE` */
-  privateKey?: PrivateKeyInput;
-  /** The scopes of the token. @default env `APS_SCOPES` */
-  scopes?: readonly string[];
-  /** The APS base URL (the token endpoint is under it). @default env `APS_BASE_URL`, else `https://developer.api.autodesk.com` */
-  baseUrl?: string;
+export interface TokenProviderOptions extends SsaConfigOverrides {
   /** Where missing identity fields are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** How long before expiry to refresh, in ms (scaled down for tokens living under 20 min). @default REFRESH_AHEAD (5 min) */
