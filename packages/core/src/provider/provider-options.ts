@@ -205,7 +205,10 @@ function duration(value: unknown, option: string, fallback: number, min: number)
   return value;
 }
 
+const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxAttempts: RETRY_MAX_ATTEMPTS, baseDelay: RETRY_BASE_DELAY, maxDelay: RETRY_MAX_DELAY, budget: RETRY_BUDGET });
+
 function normalizeRetry(value: TokenProviderOptions['retry']): RetryPolicy {
+  if (value === undefined) return DEFAULT_RETRY; // One frozen policy shared by every provider with the defaults.
   const policy = typeof value === 'number' || value === undefined ? { maxAttempts: value } : value;
   requireOptionsObject(policy as unknown, `${WHERE} option \`retry\``);
   rejectUnknownOptions(policy, RETRY_KEYS, `${WHERE} option \`retry\``);
@@ -240,8 +243,11 @@ function normalizeStore(store: unknown): TokenStore | undefined {
   return candidate as TokenStore;
 }
 
+// Read at each call (a test or an agent may replace the global), and one function for every provider.
+const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
 function normalizeFetch(value: unknown): typeof fetch {
-  if (value === undefined) return (input, init) => globalThis.fetch(input, init);
+  if (value === undefined) return globalFetch;
   if (typeof value !== 'function') throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(value)}.`);
   return value as typeof fetch;
 }

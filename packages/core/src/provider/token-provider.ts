@@ -198,7 +198,8 @@ class CachingTokenProvider implements TokenProvider {
   #consecutiveFailures = 0;
   #rateLimit: RateLimit | undefined;
   /** Recently obtained tokens: a store error might quote one (ioredis puts a command's arguments in its errors). */
-  readonly #recentTokens: string[] = [];
+  // Replaced, never grown in place: an array grown by unshift() keeps spare capacity, held for as long as the provider.
+  #recentTokens: readonly string[] = [];
 
   constructor(options: NormalizedProviderOptions) {
     this.#options = options;
@@ -461,8 +462,7 @@ class CachingTokenProvider implements TokenProvider {
       onAttemptFailed: () => void this.#counters.exchangeFailures++,
       onRateLimit: (rateLimit) => void (this.#rateLimit = rateLimit),
       onToken: (accessToken) => {
-        this.#recentTokens.unshift(accessToken);
-        this.#recentTokens.length = Math.min(this.#recentTokens.length, REMEMBERED_TOKENS);
+        this.#recentTokens = [accessToken, ...this.#recentTokens.slice(0, REMEMBERED_TOKENS - 1)];
       },
     });
   }
