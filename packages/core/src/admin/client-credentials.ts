@@ -1,5 +1,6 @@
 import { basicCredentials } from '../http/basic-credentials.js';
-import { HttpTransportFailure, cleanServerText, sendHttpRequest } from '../http/send.js';
+import { HttpTransportFailure, cleanServerText } from '../http/send.js';
+import { sendTokenRequest } from '../http/token-request.js';
 import type { HttpAnswer } from '../http/send.js';
 import type { FullClock } from '../clock.js';
 import { SsaTokenEndpointError } from '../errors.js';
@@ -68,18 +69,8 @@ export class ClientCredentialsToken {
     const sentAt = clock.now();
     let answer: HttpAnswer;
     try {
-      answer = await sendHttpRequest({
-        url,
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${basicCredentials(clientId, clientSecret)}`,
-          accept: 'application/json',
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }),
-        timeout,
-        fetch,
-      });
+      const form = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') });
+      answer = await sendTokenRequest({ url, clientId, clientSecret, form, timeout, fetch });
     } catch (error) {
       if (!(error instanceof HttpTransportFailure)) throw error;
       const code = error.kind === 'timeout' ? 'ERR_SSA_TIMEOUT' : 'ERR_SSA_NETWORK';

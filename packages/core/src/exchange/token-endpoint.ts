@@ -10,7 +10,8 @@ import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { HttpTransportFailure, cleanServerText, sendHttpRequest } from '../http/send.js';
+import { HttpTransportFailure, cleanServerText } from '../http/send.js';
+import { sendTokenRequest } from '../http/token-request.js';
 import type { HttpAnswer } from '../http/send.js';
 
 /** The path of the APS token endpoint under the base URL. */
@@ -135,21 +136,7 @@ export async function sendExchange(request: ExchangeRequest): Promise<ExchangeRe
 
   let answer: HttpAnswer;
   try {
-    // One request, no redirect followed: a token endpoint never redirects, and following one would re-send the credentials elsewhere.
-    answer = await sendHttpRequest({
-      url,
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${credentials}`,
-        accept: 'application/json',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body,
-      timeout,
-      fetch: request.fetch,
-      signal,
-      secrets: context.secrets,
-    });
+    answer = await sendTokenRequest({ url, clientId: request.clientId, clientSecret, form: body, timeout, fetch: request.fetch, signal, secrets: context.secrets });
   } catch (err) {
     throw transportError(err, context);
   }
