@@ -150,11 +150,13 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
     const isStreamed = input instanceof Request && streamed.has(input);
     let retried401 = false;
     let leftAps = false;
+    // The request's own Authorization (the caller's, or none), restored before a redirect is built from the request:
+    // the token set on it is judged afresh for every hop.
+    let ownAuthorization = request.headers.get('authorization');
     for (let redirects = 0; ; ) {
       leftAps ||= !policy.allows(request.url);
       const replay = request.body === null || isStreamed ? undefined : request.clone();
       const token = leftAps ? undefined : await provider.getToken();
-      const callerAuthorization = request.headers.get('authorization');
       if (token !== undefined) request.headers.set('authorization', `Bearer ${token.accessToken}`);
       const response = await baseFetch(request, send);
 
@@ -186,10 +188,10 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
         return response;
       }
       await response.body?.cancel();
-      // The next hop starts from the caller's headers: the token is judged afresh for it.
-      if (callerAuthorization === null) request.headers.delete('authorization');
-      else request.headers.set('authorization', callerAuthorization);
+      if (ownAuthorization === null) request.headers.delete('authorization');
+      else request.headers.set('authorization', ownAuthorization);
       request = redirected(request, keepsBody ? replay : undefined, response.status, new URL(location, request.url));
+      ownAuthorization = request.headers.get('authorization');
     }
   };
 }

@@ -78,6 +78,24 @@ describe('the request ky builds', () => {
   });
 });
 
+describe('a request sent again after a 401', () => {
+  it('is redirected into the token endpoint without either token', async () => {
+    const { provider, first } = await agedProvider();
+    aps.respond = (req, res) => {
+      if (req.url !== '/oss/v2/buckets') return;
+      if (req.authorization === `Bearer ${first}`) res.writeHead(401).end();
+      else redirect(res, 302, '/authentication/v2/token');
+    };
+    await createApsClient({ provider, baseUrl: aps.url, ky: { retry: 0, throwHttpErrors: false } }).get('oss/v2/buckets');
+    const fresh = (await provider.getToken()).accessToken;
+    expect(aps.requests.map((r) => [r.url, r.authorization])).toEqual([
+      ['/oss/v2/buckets', `Bearer ${first}`],
+      ['/oss/v2/buckets', `Bearer ${fresh}`],
+      ['/authentication/v2/token', undefined],
+    ]);
+  });
+});
+
 describe('a hop that left APS', () => {
   it('a request that starts on another origin never gets the token, even when redirected to APS', async () => {
     const provider = createTokenProvider({ env: emulator.seed.env });
