@@ -73,7 +73,8 @@ export function createAccessToken(init: AccessTokenInit): AccessToken {
     {
       tokenType: 'Bearer',
       expiresAt: init.expiresAt,
-      scopes: Object.freeze([...scopes]),
+      // A frozen list cannot change under the token: kept as it is (a provider hands its identity's scopes).
+      scopes: Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]),
       accessToken: init.accessToken,
     },
   );

@@ -32,46 +32,17 @@ function offsetBounds(date: string | null | undefined, sentAt: number, receivedA
 }
 
 /**
- * The offset between this machine's clock and a server's, estimated from the `Date` header of its
- * responses: `local time + offset ≈ server time`.
- *
- * A `Date` header has whole-second resolution and names an instant between the request leaving and
- * the response arriving, so one sample only bounds the offset to an interval about a second wide
- * (plus the round trip). The estimate moves only when a sample's interval excludes it: consistent
- * samples leave it alone (no jitter of the refresh point from rounding), and a clock that really
- * changed (an NTP step, a resumed VM) is followed at the next exchange.
+ * The offset estimate after one more response: `estimate` (undefined before the first `Date` header) kept while the
+ * header agrees with it, so that whole-second rounding does not make it jitter (nor the refresh points computed from
+ * it), and moved to the middle of what the header allows when it does not (an NTP step, a resumed VM).
+ * `sentAt`/`receivedAt` are local times around the request; an absent or unreadable header changes nothing.
  */
-export class ClockSkew {
-  #offset: number;
-  #observed = false;
-
-  /** `initialOffset` is the guess used until a `Date` header is seen. */
-  constructor(initialOffset = 0) {
-    this.#offset = initialOffset;
-  }
-
-  /** Milliseconds to add to local time to get the server's time; the initial guess until a sample was taken. */
-  get offset(): number {
-    return this.#offset;
-  }
-
-  /** Whether a `Date` header has been seen. */
-  get observed(): boolean {
-    return this.#observed;
-  }
-
-  /**
-   * Records one response. `sentAt` and `receivedAt` are local times around the request; `date` is
-   * the response's `Date` header (ignored when absent or unparsable).
-   */
-  observe(date: string | null | undefined, sentAt: number, receivedAt: number): void {
-    const bounds = offsetBounds(date, sentAt, receivedAt);
-    if (bounds === undefined) return;
-    const [lowest, highest] = bounds;
-    if (this.#observed && this.#offset >= lowest && this.#offset <= highest) return;
-    this.#offset = Math.round((lowest + highest) / 2);
-    this.#observed = true;
-  }
+export function nextClockOffset(estimate: number | undefined, date: string | null | undefined, sentAt: number, receivedAt: number): number | undefined {
+  const bounds = offsetBounds(date, sentAt, receivedAt);
+  if (bounds === undefined) return estimate;
+  const [lowest, highest] = bounds;
+  if (estimate !== undefined && estimate >= lowest && estimate <= highest) return estimate;
+  return Math.round((lowest + highest) / 2);
 }
 
 /**

@@ -107,6 +107,24 @@ describe('MemoryTokenStore bounds and lifecycle', () => {
     expect(await store.get('c')).toBeDefined();
   });
 
+  it('with maxEntries 1 (a provider\'s own store) keeps the last identity only, and deletes and closes', async () => {
+    const store = new MemoryTokenStore({ maxEntries: 1 });
+    const first = token({ accessToken: 'first' });
+    await store.refresh('a', async () => first, {});
+    expect(await store.get('a')).toBe(first);
+    await store.refresh('b', async () => token({ accessToken: 'second' }), {});
+    expect(store.size).toBe(1);
+    expect(await store.get('a')).toBeUndefined();
+    expect((await store.get('b'))?.accessToken).toBe('second');
+    await store.delete('a');
+    expect(store.size).toBe(1);
+    await store.delete('b');
+    expect(store.size).toBe(0);
+    await store.refresh('c', async () => token(), {});
+    await store.close();
+    expect(await store.get('c')).toBeUndefined();
+  });
+
   it('deletes and closes', async () => {
     const store = new MemoryTokenStore();
     await store.refresh('a', async () => token(), {});

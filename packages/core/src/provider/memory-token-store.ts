@@ -1,5 +1,6 @@
 import { SsaOptionError } from '../errors.js';
 import { abortable } from './abortable.js';
+import { SingleSlot } from './single-slot.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './token-store.js';
 
@@ -35,7 +36,7 @@ export interface MemoryTokenStoreOptions {
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #maxEntries: number;
-  readonly #tokens = new Map<string, StoredToken>();
+  readonly #tokens: Map<string, StoredToken> | SingleSlot<StoredToken>;
   // Made on the first refresh, and dropped when none runs: a provider's own store holds one token and is idle for an hour.
   #flights: Map<string, Promise<StoredToken>> | undefined;
 
@@ -47,6 +48,7 @@ export class MemoryTokenStore implements TokenStore {
       throw new SsaOptionError('maxEntries', `\`maxEntries\` must be a whole number of at least 1, got ${typeof maxEntries === 'number' ? maxEntries : describeType(maxEntries)}.`);
     }
     this.#maxEntries = maxEntries;
+    this.#tokens = maxEntries === 1 ? new SingleSlot() : new Map();
   }
 
   /** How many identities hold a token. */

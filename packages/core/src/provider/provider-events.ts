@@ -81,8 +81,7 @@ const EVENT_NAMES: readonly TokenProviderEvent[] = ['refreshed', 'refresh-failed
  * observability must never break token delivery.
  */
 export class ProviderEvents {
-  // Made on the first `on()`: most providers never get a listener, and an app may hold many providers.
-  #listeners: Map<TokenProviderEvent, Set<(event: never) => void>> | undefined;
+  readonly #listeners = new Map<TokenProviderEvent, Set<(event: never) => void>>();
 
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void {
     if (!EVENT_NAMES.includes(event)) {
@@ -93,7 +92,6 @@ export class ProviderEvents {
     if (typeof listener !== 'function') {
       throw new SsaOptionError('listener', `The listener of \`${event}\` must be a function.`);
     }
-    this.#listeners ??= new Map();
     let listeners = this.#listeners.get(event);
     if (listeners === undefined) {
       listeners = new Set();
@@ -104,11 +102,11 @@ export class ProviderEvents {
   }
 
   off<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): void {
-    this.#listeners?.get(event)?.delete(listener);
+    this.#listeners.get(event)?.delete(listener);
   }
 
   emit<E extends TokenProviderEvent>(event: E, payload: TokenProviderEventMap[E]): void {
-    const listeners = this.#listeners?.get(event);
+    const listeners = this.#listeners.get(event);
     if (listeners === undefined) return;
     for (const listener of [...listeners]) {
       try {
@@ -120,6 +118,6 @@ export class ProviderEvents {
   }
 
   clear(): void {
-    this.#listeners = undefined;
+    this.#listeners.clear();
   }
 }

@@ -1,4 +1,4 @@
-import { ClockSkew } from '../clock-skew.js';
+import { nextClockOffset } from '../clock-skew.js';
 import type { FullClock } from '../clock.js';
 
 /** One reading of both local clocks, taken at the same moment. */
@@ -20,19 +20,21 @@ export interface ClockReading {
  */
 export class ServerTime {
   readonly #clock: FullClock;
-  readonly #wall: ClockSkew;
-  readonly #monotonic: ClockSkew;
+  // Offsets (server − local, ms), undefined until a Date header is seen; numbers in this object rather than an
+  // object per estimate, because every provider holds one.
+  #wall: number | undefined;
+  #monotonic: number | undefined;
+  /** Until a Date header is seen, the server is taken to agree with this machine's wall clock at construction. */
+  readonly #monotonicGuess: number;
 
   constructor(clock: FullClock) {
     this.#clock = clock;
-    this.#wall = new ClockSkew();
-    // Until a Date header is seen, the server is taken to agree with this machine's wall clock now.
-    this.#monotonic = new ClockSkew(clock.now() - clock.monotonic());
+    this.#monotonicGuess = clock.now() - clock.monotonic();
   }
 
   /** The estimated offset of the server's clock from this machine's wall clock, in ms (server − local). */
   get offset(): number {
-    return this.#wall.offset;
+    return this.#wall ?? 0;
   }
 
   /** Both local clocks, now. */
@@ -42,18 +44,18 @@ export class ServerTime {
 
   /** The server's time at `reading` (ms since the epoch), by the current estimates. */
   at(reading: ClockReading): number {
-    return Math.max(reading.monotonic + this.#monotonic.offset, reading.wall + this.#wall.offset);
+    return Math.max(reading.monotonic + (this.#monotonic ?? this.#monotonicGuess), reading.wall + (this.#wall ?? 0));
   }
 
   /** The server's time now (ms since the epoch). */
   now(): number {
     // The same as `at(read())`, without the reading object: this runs on every cache hit.
-    return Math.max(this.#clock.monotonic() + this.#monotonic.offset, this.#clock.now() + this.#wall.offset);
+    return Math.max(this.#clock.monotonic() + (this.#monotonic ?? this.#monotonicGuess), this.#clock.now() + (this.#wall ?? 0));
   }
 
   /** Learns from one response's `Date` header, given the readings taken around its request. */
   observe(date: string | null | undefined, sent: ClockReading, received: ClockReading): void {
-    this.#wall.observe(date, sent.wall, received.wall);
-    this.#monotonic.observe(date, sent.monotonic, received.monotonic);
+    this.#wall = nextClockOffset(this.#wall, date, sent.wall, received.wall);
+    this.#monotonic = nextClockOffset(this.#monotonic, date, sent.monotonic, received.monotonic);
   }
 }

@@ -178,19 +178,19 @@ class CachingTokenProvider implements TokenProvider {
   readonly #store: TokenStore;
   readonly #ownsStore: boolean;
   readonly #key: string;
-  readonly #events = new ProviderEvents();
+  // Made on the first `on()`: most providers never get a listener, and an app may hold many providers.
+  #events: ProviderEvents | undefined;
   readonly #time: ServerTime;
   #closed = false;
-  readonly #counters = {
-    exchanges: 0,
-    exchangeFailures: 0,
-    refreshes: 0,
-    refreshFailures: 0,
-    cacheHits: 0,
-    cacheMisses: 0,
-    servedStale: 0,
-    invalidations: 0,
-  };
+  // The counters of `stats`, as fields of the provider rather than an object of their own (one less per identity).
+  #exchanges = 0;
+  #exchangeFailures = 0;
+  #refreshes = 0;
+  #refreshFailures = 0;
+  #cacheHits = 0;
+  #cacheMisses = 0;
+  #servedStale = 0;
+  #invalidations = 0;
   #entry: CacheEntry | undefined;
   #rejected: string | undefined;
   #flight: Flight | undefined;
@@ -218,7 +218,14 @@ class CachingTokenProvider implements TokenProvider {
     const offset = this.#time.offset;
     const entry = this.#entry;
     return Object.freeze({
-      ...this.#counters,
+      exchanges: this.#exchanges,
+      exchangeFailures: this.#exchangeFailures,
+      refreshes: this.#refreshes,
+      refreshFailures: this.#refreshFailures,
+      cacheHits: this.#cacheHits,
+      cacheMisses: this.#cacheMisses,
+      servedStale: this.#servedStale,
+      invalidations: this.#invalidations,
       refreshing: this.#flight !== undefined,
       clockSkew: offset,
       ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: entry.refreshAt - offset }),
@@ -233,7 +240,7 @@ class CachingTokenProvider implements TokenProvider {
     if (entry !== undefined && !this.#closed) {
       const now = this.#serverNow();
       if (this.#usable(entry.stored, entry.minValidity, now)) {
-        this.#counters.cacheHits++;
+        this.#cacheHits++;
         if (now >= entry.refreshAt) this.#refreshInBackground(entry);
         return entry.served;
       }
@@ -255,26 +262,26 @@ class CachingTokenProvider implements TokenProvider {
     }
     if (this.#rejected === entry.stored.accessToken) return;
     this.#rejected = entry.stored.accessToken;
-    this.#counters.invalidations++;
-    this.#events.emit('invalidated', { identity: this.identity, expiresAt: entry.token.expiresAt });
+    this.#invalidations++;
+    this.#events?.emit('invalidated', { identity: this.identity, expiresAt: entry.token.expiresAt });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#flight?.abort.abort(new SsaClosedError());
-    this.#events.clear();
+    this.#events = undefined;
     this.#entry = undefined;
     this.#rejected = undefined;
     if (this.#ownsStore) await this.#store.close?.();
   }
 
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void {
-    return this.#events.on(event, listener);
+    return (this.#events ??= new ProviderEvents()).on(event, listener);
   }
 
   off<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): void {
-    this.#events.off(event, listener);
+    this.#events?.off(event, listener);
   }
 
   toJSON(): { identity: TokenIdentity; stats: TokenProviderStats; closed: boolean } {
@@ -308,10 +315,10 @@ class CachingTokenProvider implements TokenProvider {
   #refreshInBackground(entry: CacheEntry): void {
     const failure = this.#failure;
     if (this.#coolingDown(failure)) {
-      this.#counters.servedStale++;
+      this.#servedStale++;
       if (!failure.staleReported) {
         failure.staleReported = true;
-        this.#events.emit('served-stale', { identity: this.identity, expiresAt: entry.token.expiresAt, error: failure.error });
+        this.#events?.emit('served-stale', { identity: this.identity, expiresAt: entry.token.expiresAt, error: failure.error });
       }
       return;
     }
@@ -323,7 +330,7 @@ class CachingTokenProvider implements TokenProvider {
   /** No usable token in the cache: wait for the running refresh, or start one. */
   #miss(): Promise<AccessToken> {
     if (this.#closed) return Promise.reject(new SsaClosedError());
-    this.#counters.cacheMisses++;
+    this.#cacheMisses++;
     let flight = this.#flight;
     if (flight === undefined) {
       const failure = this.#failure;
@@ -385,7 +392,9 @@ class CachingTokenProvider implements TokenProvider {
     // Scaled to the token's life, so a short-lived token (e.g. 60 s from an emulator) is still used for half of it.
     const quarter = quarterLife(stored);
     const offset = this.#time.offset;
-    const token = createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes: stored.scopes });
+    // The identity's frozen scopes when the token has the same (the usual case): the token then holds no copy of its own.
+    const scopes = sameList(stored.scopes, this.identity.scopes) ? this.identity.scopes : stored.scopes;
+    const token = createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes });
     const entry: CacheEntry = {
       stored,
       token,
@@ -396,8 +405,8 @@ class CachingTokenProvider implements TokenProvider {
     this.#entry = entry;
     this.#failure = undefined;
     this.#consecutiveFailures = 0;
-    this.#counters.refreshes++;
-    this.#events.emit('refreshed', {
+    this.#refreshes++;
+    this.#events?.emit('refreshed', {
       identity: this.identity,
       expiresAt: entry.token.expiresAt,
       scopes: entry.token.scopes,
@@ -436,9 +445,9 @@ class CachingTokenProvider implements TokenProvider {
     const retryAt = clock.monotonic() + wait;
     const nextAttemptAt = clock.now() + wait;
     this.#failure = { error: cause, retryable, retryAt, nextAttemptAt, staleReported: false };
-    this.#counters.refreshFailures++;
+    this.#refreshFailures++;
     const entry = this.#entry;
-    this.#events.emit('refresh-failed', {
+    this.#events?.emit('refresh-failed', {
       identity: this.identity,
       error: cause,
       attempts: flight.exchanges,
@@ -457,9 +466,9 @@ class CachingTokenProvider implements TokenProvider {
       signal: flight.abort.signal,
       onAttempt: () => {
         flight.exchanges++;
-        this.#counters.exchanges++;
+        this.#exchanges++;
       },
-      onAttemptFailed: () => void this.#counters.exchangeFailures++,
+      onAttemptFailed: () => void this.#exchangeFailures++,
       onRateLimit: (rateLimit) => void (this.#rateLimit = rateLimit),
       onToken: (accessToken) => {
         this.#recentTokens = [accessToken, ...this.#recentTokens.slice(0, REMEMBERED_TOKENS - 1)];
@@ -495,6 +504,10 @@ function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointEr
   if (retryAfter === error.retryAfter || error.constructor !== SsaTokenEndpointError) return error;
   const { status, error: apsError, errorDescription, requestId, retryable, serverDate } = error;
   return new SsaTokenEndpointError(error.code, error.message, { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate });
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
 function quarterLife(token: StoredToken): number {

@@ -46,12 +46,12 @@ export const memory: Scenario = {
           `The first identity of a process costs ${formatNumber(median(ours.get(1)!) / 1024)} KiB: V8's one-off data for the code paths it runs.`,
         ...(toFloor.value > 1.05
           ? [
-              `Where the other ${formatNumber(overhead)} bytes go: the provider itself (its normalised options and identity, counters, the two ` +
-                'clock-skew estimates), its own `MemoryTokenStore` (a `Map` of one token), the hashed identity key, and the cached token\'s objects: ' +
-                'the `StoredToken`, the cache entry with the resolved promise every hit returns, and the frozen `AccessToken` with its own copy of the ' +
-                'scopes. Nothing else is held per identity: the redacted view of a token (`toJSON`, `inspect`) is computed on demand by methods of a ' +
-                'shared prototype (core, `src/redacted.ts`), an abort controller exists only while a refresh runs, and the listener map and the ' +
-                "store's flight map only once used. Identities sharing one `MemoryTokenStore` (the `store` option) also share its `Map`.",
+              `Where the other ${formatNumber(overhead)} bytes go: the provider itself (its normalised options and identity, its counters and ` +
+                'clock-skew estimates kept as plain fields), its own `MemoryTokenStore` (one slot, no `Map`, when `maxEntries` is 1), the hashed ' +
+                "identity key, and the cached token's objects: the `StoredToken`, the cache entry with the resolved promise every hit returns, and " +
+                "the frozen `AccessToken`, which shares the identity's frozen scopes. Nothing else is held per identity: the redacted view of a " +
+                'token (`toJSON`, `inspect`) is computed on demand by methods of a shared prototype (core, `src/redacted.ts`), an abort controller ' +
+                "exists only while a refresh runs, and the event listeners and the store's flight map only once used.",
             ]
           : []),
       ],
