@@ -1,5 +1,6 @@
-import { configFromEnv, createAdminClient, SsaConfigError, SsaOptionError } from '@aps-ssa/core';
-import type { AdminClient } from '@aps-ssa/core';
+import { configFromEnv, SsaConfigError, SsaOptionError } from '@aps-ssa/core';
+import { createAdminClient } from '@aps-ssa/core/admin';
+import type { AdminClient } from '@aps-ssa/core/admin';
 import { UsageError } from './cli-error.js';
 import { stringFlag } from './command.js';
 import type { CommandContext } from './command.js';

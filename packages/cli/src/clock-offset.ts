@@ -1,4 +1,5 @@
 import { TOKEN_ENDPOINT_PATH } from '@aps-ssa/core';
+import { estimateClockOffset } from '@aps-ssa/core/adapter';
 
 const TIMEOUT = 10_000;
 // The JWKS path answers a plain GET without credentials, on APS and on the emulator.
@@ -23,8 +24,6 @@ export async function measureClockOffset(baseUrl: string, now: () => number): Pr
   const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
   const receivedAt = now();
   await response.body?.cancel();
-  const serverTime = Date.parse(response.headers.get('date') ?? '');
-  if (Number.isNaN(serverTime)) return undefined;
-  // The header truncates to the second: the server's instant lies in [serverTime, serverTime + 1000).
-  return { offsetMs: Math.round(serverTime + 500 - (sentAt + receivedAt) / 2), url };
+  const offsetMs = estimateClockOffset(response.headers.get('date'), sentAt, receivedAt);
+  return offsetMs === undefined ? undefined : { offsetMs, url };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { AdminClient, CreatedKey } from '@aps-ssa/core';
+import type { AdminClient, CreatedKey } from '@aps-ssa/core/admin';
 import { CliError, UsageError } from './cli-error.js';
 import { stringFlag } from './command.js';
 import type { CommandContext, FlagSpec } from './command.js';

@@ -1,4 +1,4 @@
-import { closestName } from '@aps-ssa/core';
+import { closestName } from '@aps-ssa/core/adapter';
 
 /** The candidate closest to `name` (edit distance at most a third of its length, and at least 2), if any. */
 export const closest = closestName;

@@ -30,6 +30,13 @@ describe('createAccessToken', () => {
     }
   });
 
+  it('holds its fields only: the redacted view is computed when asked for, not kept with every token', () => {
+    const token = createAccessToken({ accessToken: TOKEN, expiresAt: EXPIRES_AT, scopes: ['data:read'] });
+    expect(Reflect.ownKeys(token)).toEqual(['tokenType', 'expiresAt', 'scopes', 'accessToken']);
+    const other = createAccessToken({ accessToken: 'other', expiresAt: EXPIRES_AT, scopes: ['data:write'] });
+    expect(Object.getPrototypeOf(token)).toBe(Object.getPrototypeOf(other));
+  });
+
   it('copies its scopes instead of keeping the caller array', () => {
     const scopes = ['data:read'];
     const token = createAccessToken({ accessToken: TOKEN, expiresAt: EXPIRES_AT, scopes });

@@ -1,9 +1,11 @@
-import { requireScopes } from './assertion.js';
+import { requireScopes } from './assertion/assertion.js';
 import { SsaOptionError } from './errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
-import { redactedObject } from './redacted.js';
+import { redactedObject, redactedPrototype } from './redacted.js';
 
 const KNOWN_FIELDS = ['accessToken', 'tokenType', 'expiresAt', 'scopes'] as const;
+
+const ACCESS_TOKEN = redactedPrototype('AccessToken', ['accessToken']);
 
 /**
  * A three-legged APS access token for a service account. `accessToken` is readable by name, but it
@@ -67,13 +69,13 @@ export function createAccessToken(init: AccessTokenInit): AccessToken {
   }
   const scopes = requireScopes(init.scopes, 'scopes');
   return redactedObject<AccessToken>(
-    'AccessToken',
+    ACCESS_TOKEN,
     {
       tokenType: 'Bearer',
       expiresAt: init.expiresAt,
-      scopes: Object.freeze([...scopes]),
+      // A frozen list cannot change under the token: kept as it is (a provider hands its identity's scopes).
+      scopes: Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]),
       accessToken: init.accessToken,
     },
-    ['accessToken'],
   );
 }

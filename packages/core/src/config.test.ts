@@ -199,6 +199,26 @@ describe('configFromEnv', () => {
   });
 });
 
+describe('configFromEnv overrides', () => {
+  it('take the place of their variables, which are then not read at all', () => {
+    const { APS_SA_PRIVATE_KEY: _key, ...rest } = env;
+    const keyObject = makeRsaKey().privateKey;
+    const config = configFromEnv(
+      { ...rest, APS_SA_PRIVATE_KEY_FILE: '/nowhere/key.pem', APS_SCOPES: '', APS_CLIENT_ID: 'has whitespace ' },
+      { privateKey: keyObject, scopes: ['data:read'], clientId: 'OverrideClientId' },
+    );
+    // The key given is used as it is: not exported to PEM and loaded again.
+    expect(config.privateKey).toBe(keyObject);
+    expect(config).toMatchObject({ clientId: 'OverrideClientId', scopes: ['data:read'], serviceAccountId: env.APS_SA_ID });
+  });
+
+  it('are checked as options, and an unknown one is refused with a suggestion', () => {
+    expect(() => configFromEnv(env, { keyId: 'a b' })).toThrow(SsaOptionError);
+    expect(() => configFromEnv(env, { keyId: 'a b' })).toThrow('`keyId` contains whitespace');
+    expect(() => configFromEnv(env, { scope: ['data:read'] } as never)).toThrow('Unknown option `scope` passed to configFromEnv(). Did you mean `scopes`?');
+  });
+});
+
 describe('configFromEnv misuse', () => {
   it('rejects an environment that is not an object', () => {
     expect(() => configFromEnv(null as unknown as NodeJS.ProcessEnv)).toThrow(SsaOptionError);

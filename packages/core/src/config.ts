@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { idProblem } from './assertion.js';
-import { looksLikeKeyId } from './assertion-diagnosis.js';
+import { idProblem, requireScopes } from './assertion/assertion.js';
+import { looksLikeKeyId } from './assertion/assertion-diagnosis.js';
 import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
 import type { SsaConfigProblem } from './errors.js';
-import { closestName, describeType } from './options.js';
+import { closestName, describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
+import type { PrivateKeyInput } from './private-key.js';
 import { loadPrivateKey, loadPrivateKeyFileSync } from './private-key.js';
-import { redactedObject } from './redacted.js';
+import { redactedObject, redactedPrototype } from './redacted.js';
 
 /**
  * The APS base URL used when none is configured.
@@ -13,6 +14,8 @@ import { redactedObject } from './redacted.js';
  * @default 'https://developer.api.autodesk.com'
  */
 export const DEFAULT_BASE_URL = 'https://developer.api.autodesk.com';
+
+const SSA_CONFIG = redactedPrototype('SsaConfig', ['clientSecret', 'privateKey']);
 
 /**
  * A service account's complete configuration, as read by {@link configFromEnv}. Frozen.
@@ -37,6 +40,65 @@ export interface SsaConfig {
   readonly baseUrl: string;
   /** Things that work but look wrong (a key id that is not a UUID, a misspelt `APS_*` name). */
   readonly warnings: readonly SsaConfigProblem[];
+}
+
+/**
+ * Identity values that take the place of their `APS_*` variables in {@link configFromEnv}.
+ *
+ * @example
+ * ```ts
+ * const overrides: SsaConfigOverrides = { privateKey: await loadPrivateKeyFile('./key.pem'), scopes: ['data:read'] };
+ * const config = configFromEnv(process.env, overrides);
+ * ```
+ */
+export interface SsaConfigOverrides {
+  /** Instead of `APS_CLIENT_ID`. */
+  clientId?: string;
+  /** Instead of `APS_CLIENT_SECRET`. */
+  clientSecret?: string;
+  /** Instead of `APS_SA_ID`. */
+  serviceAccountId?: string;
+  /** Instead of `APS_SA_KEY_ID`. */
+  keyId?: string;
+  /** Instead of `APS_SA_PRIVATE_KEY` / `APS_SA_PRIVATE_KEY_FILE`: any form `loadPrivateKey` accepts. */
+  privateKey?: PrivateKeyInput;
+  /** Instead of `APS_SCOPES`. */
+  scopes?: readonly string[];
+  /** Instead of `APS_BASE_URL`. */
+  baseUrl?: string;
+}
+
+/** The overrides, checked: what {@link checkConfigOverrides} returns. */
+export interface CheckedOverrides {
+  clientId?: string;
+  clientSecret?: string;
+  serviceAccountId?: string;
+  keyId?: string;
+  privateKey?: KeyObject;
+  scopes?: readonly string[];
+  baseUrl?: string;
+}
+
+/** The names {@link SsaConfigOverrides} may hold. */
+export const CONFIG_OVERRIDES = ['clientId', 'clientSecret', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'baseUrl'] as const;
+
+/**
+ * Checks the overrides given (as options: `SsaOptionError` naming the option) and loads the key; internal, shared
+ * with the token provider's options so that each value is checked once, wherever it was given.
+ */
+export function checkConfigOverrides(overrides: SsaConfigOverrides): CheckedOverrides {
+  const checked: CheckedOverrides = {};
+  for (const name of ['clientId', 'clientSecret', 'serviceAccountId', 'keyId'] as const) {
+    const value = overrides[name];
+    if (value === undefined) continue;
+    const problem = idProblem(value);
+    if (problem !== undefined) throw new SsaOptionError(name, `\`${name}\` ${problem}.`);
+    checked[name] = value;
+  }
+  if (overrides.privateKey !== undefined) checked.privateKey = loadPrivateKey(overrides.privateKey);
+  if (overrides.scopes !== undefined) checked.scopes = requireScopes(overrides.scopes, 'scopes');
+  if (overrides.baseUrl !== undefined) checked.baseUrl = normalizeBaseUrl(overrides.baseUrl);
+  return checked;
 }
 
 /** The environment variables {@link configFromEnv} reads. */
@@ -71,7 +133,11 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  *
  * Every problem is reported at once, naming the variable; no secret value is ever echoed.
  *
+ * `overrides` take the place of their variables (a variable they replace is not read at all): they are
+ * checked as options (`SsaOptionError`), once, and the environment supplies only what they leave out.
+ *
  * @throws {SsaConfigError} listing every missing or malformed variable in `problems`.
+ * @throws {SsaOptionError} for an invalid or unknown override.
  *
  * @example
  * ```ts
@@ -80,12 +146,17 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * const config = configFromEnv(); // reads process.env
  * for (const warning of config.warnings) console.warn(`${warning.variable}: ${warning.message}`);
  * console.log(config); // SsaConfig { clientId: '…', clientSecret: '[redacted]', … }
+ *
+ * const narrower = configFromEnv(process.env, { scopes: ['data:read'] }); // APS_SCOPES is not read
  * ```
  */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: SsaConfigOverrides = {}): SsaConfig {
   if (typeof env !== 'object' || env === null) {
     throw new SsaOptionError('env', `configFromEnv() expects an environment object such as process.env, got ${describeType(env)}.`);
   }
+  requireOptionsObject(overrides as unknown, 'configFromEnv() overrides');
+  rejectUnknownOptions(overrides, CONFIG_OVERRIDES, 'configFromEnv()');
+  const given = checkConfigOverrides(overrides);
   const problems: SsaConfigProblem[] = [];
   const warnings: SsaConfigProblem[] = [];
   // One problem per variable: the first says what is wrong, a second ("is not set") would only follow from it.
@@ -107,11 +178,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
     return value ?? '';
   };
 
-  const clientId = requireId('APS_CLIENT_ID', "the APS app's client id");
-  const clientSecret = requireId('APS_CLIENT_SECRET', "the APS app's client secret");
-  const serviceAccountId = requireId('APS_SA_ID', 'the service account id (e.g. 6BNJQT7RR7GTJ5QY)');
-  const keyId = requireId('APS_SA_KEY_ID', 'the key id that Create Key returned (a UUID)');
-  if (keyId !== '' && idProblem(keyId) === undefined && !looksLikeKeyId(keyId)) {
+  const clientId = given.clientId ?? requireId('APS_CLIENT_ID', "the APS app's client id");
+  const clientSecret = given.clientSecret ?? requireId('APS_CLIENT_SECRET', "the APS app's client secret");
+  const serviceAccountId = given.serviceAccountId ?? requireId('APS_SA_ID', 'the service account id (e.g. 6BNJQT7RR7GTJ5QY)');
+  const keyId = given.keyId ?? requireId('APS_SA_KEY_ID', 'the key id that Create Key returned (a UUID)');
+  if (given.keyId === undefined && keyId !== '' && idProblem(keyId) === undefined && !looksLikeKeyId(keyId)) {
     warnings.push({
       variable: 'APS_SA_KEY_ID',
       message:
@@ -120,14 +191,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
     });
   }
 
-  const privateKey = readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem);
+  const privateKey = given.privateKey ?? readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem);
 
-  const scopes = [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
+  const scopes = given.scopes ?? [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
   if (scopes.length === 0) {
     problem('APS_SCOPES', 'is not set; list the scopes the token needs, separated by spaces or commas (e.g. "data:read data:write").');
   }
 
-  const checked = checkBaseUrl(read('APS_BASE_URL') ?? DEFAULT_BASE_URL);
+  const checked = given.baseUrl === undefined ? checkBaseUrl(read('APS_BASE_URL') ?? DEFAULT_BASE_URL) : { baseUrl: given.baseUrl };
   if ('problem' in checked) problem('APS_BASE_URL', checked.problem);
 
   for (const name of Object.keys(env)) {
@@ -142,18 +213,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SsaConfig {
 
   if (problems.length > 0 || privateKey === undefined || 'problem' in checked) throw new SsaConfigError(problems);
   return redactedObject<SsaConfig>(
-    'SsaConfig',
+    SSA_CONFIG,
     {
       clientId,
       clientSecret,
       serviceAccountId,
       keyId,
       privateKey,
-      scopes: Object.freeze(scopes),
+      scopes: Object.freeze([...scopes]),
       baseUrl: checked.baseUrl,
       warnings: Object.freeze(warnings.map((w) => Object.freeze(w))),
     },
-    ['clientSecret', 'privateKey'],
   );
 }
 

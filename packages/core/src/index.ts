@@ -22,26 +22,26 @@ export type {
 export { loadPrivateKey, loadPrivateKeyFile, MIN_RSA_MODULUS_LENGTH } from './private-key.js';
 export type { PrivateKeyInput } from './private-key.js';
 
-export { createAssertion, APS_TOKEN_AUDIENCE, ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './assertion.js';
-export type { AssertionOptions } from './assertion.js';
+export { createAssertion, APS_TOKEN_AUDIENCE, ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './assertion/assertion.js';
+export type { AssertionOptions } from './assertion/assertion.js';
 
-export { diagnoseAssertion } from './assertion-diagnosis.js';
-export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion-diagnosis.js';
+export { diagnoseAssertion } from './assertion/assertion-diagnosis.js';
+export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion/assertion-diagnosis.js';
 
-export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './token-endpoint.js';
-export type { ExchangeOptions, ExchangeResult } from './token-endpoint.js';
-export type { RateLimit } from './rate-limit.js';
-export { MAX_RETRY_AFTER, clampRetryAfter, parseRetryAfter } from './retry-after.js';
-export { ScrubbedError, safeCause, scrubSecrets } from './safe-cause.js';
+export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from './exchange/token-endpoint.js';
+export type { ExchangeOptions, ExchangeResult } from './exchange/token-endpoint.js';
+export type { RateLimit } from './http/rate-limit.js';
+export { MAX_RETRY_AFTER } from './http/retry-after.js';
+export { ScrubbedError } from './http/safe-cause.js';
 
 export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
-export type { SsaConfig } from './config.js';
+export type { SsaConfig, SsaConfigOverrides } from './config.js';
 
 export { createAccessToken } from './access-token.js';
 export type { AccessToken, AccessTokenInit } from './access-token.js';
 
-export { createTokenProvider } from './token-provider.js';
-export type { TokenProvider, TokenProviderStats } from './token-provider.js';
+export { createTokenProvider } from './provider/token-provider.js';
+export type { TokenProvider, TokenProviderStats } from './provider/token-provider.js';
 export {
   REFRESH_AHEAD,
   REFRESH_JITTER,
@@ -51,9 +51,9 @@ export {
   RETRY_MAX_DELAY,
   RETRY_BUDGET,
   FAILURE_COOL_DOWN,
-} from './provider-options.js';
-export type { TokenProviderOptions } from './provider-options.js';
-export type { RetryPolicy } from './backoff.js';
+} from './provider/provider-options.js';
+export type { TokenProviderOptions } from './provider/provider-options.js';
+export type { RetryPolicy } from './provider/backoff.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type {
@@ -64,36 +64,17 @@ export type {
   RefreshFailedEvent,
   ServedStaleEvent,
   InvalidatedEvent,
-} from './provider-events.js';
-export { ProviderRegistry, sharedTokenProvider, REGISTRY_MAX_PROVIDERS } from './provider-registry.js';
-export type { ProviderRegistryOptions } from './provider-registry.js';
+} from './provider/provider-events.js';
+export { ProviderRegistry, sharedTokenProvider, REGISTRY_MAX_PROVIDERS } from './provider/provider-registry.js';
+export type { ProviderRegistryOptions } from './provider/provider-registry.js';
 
-export { isStoredToken } from './token-store.js';
-export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './token-store.js';
-export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './memory-token-store.js';
-export type { MemoryTokenStoreOptions } from './memory-token-store.js';
-export { identityKey } from './identity-key.js';
-export type { TokenIdentity } from './identity-key.js';
+export { isStoredToken } from './provider/token-store.js';
+export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './provider/token-store.js';
+export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './provider/memory-token-store.js';
+export type { MemoryTokenStoreOptions } from './provider/memory-token-store.js';
+export type { TokenIdentity } from './provider/identity-key.js';
 
-export { createApsClient, MAX_REDIRECTS } from './aps-client.js';
-export type { ApsClient, ApsClientOptions } from './aps-client.js';
-export { providerSource, PROVIDER_SOURCE_OPTIONS } from './provider-source.js';
-export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-response.js';
-export type { TokenFailureResponse } from './token-failure-response.js';
-export type { ProviderSourceOptions } from './provider-source.js';
-
-export { createAdminClient, ADMIN_SCOPES, ADMIN_TIMEOUT, SERVICE_ACCOUNTS_PATH } from './admin-client.js';
-export type { AdminClient } from './admin-client.js';
-export type {
-  AdminClientOptions,
-  CreateServiceAccountInput,
-  CreatedKey,
-  CreatedServiceAccount,
-  KeyStatus,
-  ServiceAccount,
-  ServiceAccountKey,
-  ServiceAccountStatus,
-} from './admin-types.js';
-export { parseApsTime } from './aps-time.js';
-
-export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from './options.js';
+export { createApsClient, MAX_REDIRECTS } from './client/aps-client.js';
+export type { ApsClient, ApsClientOptions } from './client/aps-client.js';
+export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './provider/token-failure-response.js';
+export type { TokenFailureResponse } from './provider/token-failure-response.js';

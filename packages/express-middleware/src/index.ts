@@ -3,4 +3,5 @@ export type { SsaTokenMiddleware, SsaTokenMiddlewareOptions } from './ssa-token-
 export { ssaErrorHandler } from './ssa-error-handler.js';
 export type { SsaErrorBody, SsaErrorHandlerOptions } from './ssa-error-handler.js';
 export type { ApsRequestContext } from './aps-request-context.js';
-export type { ApsClient, ProviderSourceOptions } from '@aps-ssa/core';
+export type { ApsClient } from '@aps-ssa/core';
+export type { ProviderSourceOptions } from '@aps-ssa/core/adapter';

@@ -1,4 +1,5 @@
-import { describeType, rejectUnknownOptions, requireOptionsObject, SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
+import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
+import { describeType, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
 import type { ErrorRequestHandler } from 'express';
 
 /**

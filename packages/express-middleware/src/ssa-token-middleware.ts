@@ -1,5 +1,6 @@
-import { PROVIDER_SOURCE_OPTIONS, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core';
-import type { AccessToken, ProviderSourceOptions, TokenProvider } from '@aps-ssa/core';
+import { PROVIDER_SOURCE_OPTIONS, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
+import type { AccessToken, TokenProvider } from '@aps-ssa/core';
+import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
 import type { RequestHandler } from 'express';
 import type { ApsRequestContext } from './aps-request-context.js';
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { describeType, rejectUnknownOptions, requireOptionsObject, SsaError, SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
+import { SsaError, SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
+import { describeType, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
 import { SSA_HEALTH_CHECK_TIMEOUT } from './ssa.constants.js';
 import { SsaTokenService } from './ssa-token.service.js';
 

@@ -1,5 +1,7 @@
-import { PROVIDER_SOURCE_OPTIONS, ProviderRegistry, providerSource, rejectUnknownOptions, requireOptionsObject, SsaOptionError } from '@aps-ssa/core';
-import type { ApsClient, ProviderSourceOptions, TokenProvider } from '@aps-ssa/core';
+import { ProviderRegistry, SsaOptionError } from '@aps-ssa/core';
+import { PROVIDER_SOURCE_OPTIONS, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
+import type { ApsClient, TokenProvider } from '@aps-ssa/core';
+import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
 
 /**
  * Options of `SsaModule.forRoot()` (or what the `forRootAsync()` factory returns): anything

@@ -8,4 +8,5 @@ export type {
   SsaVerifyFunction,
   SsaVerifyFunctionWithRequest,
 } from './ssa-strategy.js';
-export type { ApsClient, ProviderSourceOptions } from '@aps-ssa/core';
+export type { ApsClient } from '@aps-ssa/core';
+export type { ProviderSourceOptions } from '@aps-ssa/core/adapter';

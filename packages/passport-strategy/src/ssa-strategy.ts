@@ -1,5 +1,7 @@
-import { PROVIDER_SOURCE_OPTIONS, SsaOptionError, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core';
-import type { AccessToken, ApsClient, ProviderSourceOptions, TokenProvider } from '@aps-ssa/core';
+import { SsaOptionError } from '@aps-ssa/core';
+import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
+import type { AccessToken, ApsClient, TokenProvider } from '@aps-ssa/core';
+import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
 import type { Request } from 'express';
 import { Strategy } from 'passport-strategy';
 

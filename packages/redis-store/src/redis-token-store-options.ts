@@ -1,5 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { describeType, rejectUnknownOptions, requireOptionsObject, SsaOptionError } from '@aps-ssa/core';
+import { SsaOptionError } from '@aps-ssa/core';
+import { describeType, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
 import type { RedisClient } from './redis-client.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
 import { deriveEncryptionKey, ENCRYPTION_KEY_BYTES } from './token-cipher.js';

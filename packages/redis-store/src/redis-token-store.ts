@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isStoredToken, SsaClosedError, type SsaTokenEndpointError, type StoredToken, type TokenStore, type TokenStoreRefreshOptions } from '@aps-ssa/core';
+import { abortable } from '@aps-ssa/core/adapter';
 import { type EntryKeys, entryKeys } from './entry-keys.js';
 import { type RedisClient, whenReady, withTimeout } from './redis-client.js';
 import { RedisHealth } from './redis-health.js';
@@ -319,21 +320,4 @@ export class RedisTokenStore implements TokenStore {
  */
 export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTokenStore {
   return new RedisTokenStore(options);
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -5,6 +5,8 @@ const assert = require('node:assert/strict');
 const { once } = require('node:events');
 const { main: cliMain } = require('@aps-ssa/cli');
 const { createApsClient, createTokenProvider, SsaError } = require('@aps-ssa/core');
+const { closestName } = require('@aps-ssa/core/adapter');
+const { createAdminClient } = require('@aps-ssa/core/admin');
 const { startEmulator } = require('@aps-ssa/emulator');
 const { ssaErrorHandler, ssaTokenMiddleware } = require('@aps-ssa/express-middleware');
 const { SsaModule, SsaTokenService } = require('@aps-ssa/nestjs-module');
@@ -28,7 +30,8 @@ async function run() {
   };
 
   await check('require() returns every package', async () => {
-    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule]) assert.equal(typeof value, 'function');
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient]) assert.equal(typeof value, 'function');
+    assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
     assert.ok(new SsaError('ERR_SSA_CONFIG', 'x') instanceof Error);
   });
 

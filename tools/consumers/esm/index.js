@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { main as cliMain } from '@aps-ssa/cli';
 import { createApsClient, createTokenProvider, SsaTokenUnavailableError } from '@aps-ssa/core';
+import { closestName } from '@aps-ssa/core/adapter';
+import { ADMIN_SCOPES, createAdminClient } from '@aps-ssa/core/admin';
 import { startEmulator } from '@aps-ssa/emulator';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
 import { SSA_APS_CLIENT, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
@@ -42,6 +44,13 @@ try {
     } finally {
       await provider.close();
     }
+  });
+
+  await check('@aps-ssa/core/admin and @aps-ssa/core/adapter: the subpaths', async () => {
+    const admin = createAdminClient({ clientId: emulator.seed.clientId, clientSecret: emulator.seed.clientSecret, baseUrl: emulator.url });
+    assert.ok((await admin.listServiceAccounts()).some((account) => account.serviceAccountId === emulator.seed.serviceAccountId));
+    assert.ok(ADMIN_SCOPES.length > 0);
+    assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
   });
 
   await check('@aps-ssa/express-middleware + @aps-ssa/passport-strategy: requests through Express', async () => {

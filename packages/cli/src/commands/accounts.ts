@@ -1,4 +1,4 @@
-import type { ServiceAccount } from '@aps-ssa/core';
+import type { ServiceAccount } from '@aps-ssa/core/admin';
 import { UsageError } from '../cli-error.js';
 import { adminCall, adminClient } from '../admin-context.js';
 import { stringFlag } from '../command.js';

@@ -8,7 +8,9 @@ import {
   SsaApiError,
   SsaConfigError,
 } from '@aps-ssa/core';
-import type { ServiceAccount, ServiceAccountKey, SsaConfig, SsaConfigProblem } from '@aps-ssa/core';
+import type { SsaConfig, SsaConfigProblem } from '@aps-ssa/core';
+import { describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
+import type { ServiceAccount, ServiceAccountKey } from '@aps-ssa/core/admin';
 import type { KeyObject } from 'node:crypto';
 import { adminFromEnv } from '../admin-context.js';
 import { measureClockOffset } from '../clock-offset.js';
@@ -32,11 +34,6 @@ interface Step {
 const SYMBOLS: Record<StepStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '–' };
 const PLAIN_VARIABLES = ['APS_CLIENT_ID', 'APS_CLIENT_SECRET', 'APS_SA_ID', 'APS_SA_KEY_ID', 'APS_SCOPES', 'APS_BASE_URL'];
 const KEY_VARIABLES = ['APS_SA_PRIVATE_KEY', 'APS_SA_PRIVATE_KEY_FILE'];
-// The assertion lives 240 s and APS refuses an exp more than 300 s after its own clock: a clock more than 60 s
-// ahead of APS's, or more than 240 s behind, gets every assertion refused. Past 30 s it is worth a warning.
-const CLOCK_AHEAD_LIMIT = 60_000;
-const CLOCK_BEHIND_LIMIT = 240_000;
-const CLOCK_WARNING = 30_000;
 const CREDENTIALS_FIX = 'Set APS_CLIENT_ID and APS_CLIENT_SECRET to the id and secret of the app that owns the service account.';
 const NETWORK_FIX = 'Check APS_BASE_URL, the network and any proxy.';
 const NEEDS_CONFIG = 'skipped: needs every variable above to be valid.';
@@ -264,13 +261,11 @@ async function clockStep(baseUrl: string, now: () => number): Promise<Step> {
   if (measured === undefined) {
     return { name: 'clock', status: 'skip', detail: `skipped: ${baseUrl} sent no Date header to compare with.` };
   }
-  const { offsetMs } = measured;
-  const seconds = Math.round(Math.abs(offsetMs) / 1000);
-  const how = seconds === 0 ? 'within a second of' : `about ${formatDuration(seconds)} ${offsetMs > 0 ? 'behind' : 'ahead of'}`;
-  const detail = `This clock is ${how} the server's (Date header of ${measured.url}).`;
+  const detail = `This machine's clock is ${describeSkew(measured.offsetMs)} the server's (Date header of ${measured.url}).`;
   const fix = "Synchronise this machine's clock (NTP, e.g. `timedatectl set-ntp true`): APS judges the assertion's exp by its clock.";
-  if (-offsetMs > CLOCK_AHEAD_LIMIT || offsetMs > CLOCK_BEHIND_LIMIT) return { name: 'clock', status: 'fail', detail, fix };
-  return Math.abs(offsetMs) > CLOCK_WARNING ? { name: 'clock', status: 'warn', detail, fix } : { name: 'clock', status: 'ok', detail };
+  const judged = judgeClockSkew(measured.offsetMs);
+  if (judged === 'refused') return { name: 'clock', status: 'fail', detail, fix };
+  return judged === 'notable' ? { name: 'clock', status: 'warn', detail, fix } : { name: 'clock', status: 'ok', detail };
 }
 
 async function exchangeStep(config: SsaConfig, assertion: string, now: () => number): Promise<Step> {

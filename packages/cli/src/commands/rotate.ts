@@ -1,5 +1,5 @@
 import { createAssertion, exchangeAssertion } from '@aps-ssa/core';
-import type { AdminClient, CreatedKey } from '@aps-ssa/core';
+import type { AdminClient, CreatedKey } from '@aps-ssa/core/admin';
 import { CliError, UsageError } from '../cli-error.js';
 import { ACCOUNT_FLAG, ADMIN_VARIABLES, accountId, adminCall, adminFromEnv, requireVariables } from '../admin-context.js';
 import { stringFlag } from '../command.js';

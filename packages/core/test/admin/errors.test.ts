@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SsaApiError, SsaError, SsaOptionError, SsaTokenEndpointError } from '../../src/errors.js';
-import { createAdminClient } from '../../src/admin-client.js';
-import { MAX_RETRY_AFTER } from '../../src/retry-after.js';
+import { createAdminClient } from '../../src/admin/admin-client.js';
+import { MAX_RETRY_AFTER } from '../../src/http/retry-after.js';
 import { closedPort, startLocalServer } from '../support/local-server.js';
 import { expectNoSecrets } from '../support/secrets.js';
 import { adminClient, freshApp, person, rejection, uniqueName, useAdminEmulator } from './support.js';
@@ -333,8 +333,8 @@ describe('client-side validation (SsaOptionError, before any request)', () => {
 
 /** A service account's (3-legged) token, from the emulator's jwt-bearer exchange. */
 async function obtainSsaToken(baseUrl: string, env: Readonly<Record<string, string>>): Promise<string> {
-  const { createAssertion } = await import('../../src/assertion.js');
-  const { exchangeAssertion } = await import('../../src/token-endpoint.js');
+  const { createAssertion } = await import('../../src/assertion/assertion.js');
+  const { exchangeAssertion } = await import('../../src/exchange/token-endpoint.js');
   const assertion = await createAssertion({
     clientId: env['APS_CLIENT_ID']!,
     serviceAccountId: env['APS_SA_ID']!,

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createAssertion } from '../../src/assertion.js';
-import { exchangeAssertion } from '../../src/token-endpoint.js';
+import { createAssertion } from '../../src/assertion/assertion.js';
+import { exchangeAssertion } from '../../src/exchange/token-endpoint.js';
 import { expectNoSecrets } from '../support/secrets.js';
 import { adminClient, freshApp, person, uniqueName, useAdminEmulator } from './support.js';
 

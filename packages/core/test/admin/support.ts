@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { AppRecord, Emulator } from '@aps-ssa/emulator';
-import { createAdminClient } from '../../src/admin-client.js';
-import type { AdminClient } from '../../src/admin-client.js';
-import type { AdminClientOptions } from '../../src/admin-types.js';
+import { createAdminClient } from '../../src/admin/admin-client.js';
+import type { AdminClient } from '../../src/admin/admin-client.js';
+import type { AdminClientOptions } from '../../src/admin/admin-types.js';
 
 /** Starts one emulator for the file (rate limits off unless asked), closed after it. */
 export function useAdminEmulator(options: { rateLimit?: number } = {}): { readonly emulator: Emulator } {

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HTTPError } from 'ky';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { createApsClient, MAX_REDIRECTS } from '../../src/aps-client.js';
-import { createTokenProvider } from '../../src/token-provider.js';
-import type { TokenProvider } from '../../src/token-provider.js';
+import { createApsClient, MAX_REDIRECTS } from '../../src/client/aps-client.js';
+import { createTokenProvider } from '../../src/provider/token-provider.js';
+import type { TokenProvider } from '../../src/provider/token-provider.js';
 import { redirect, startRecordingServer } from './support/recording-server.js';
 import type { RecordingServer } from './support/recording-server.js';
 

@@ -6,10 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
-import { createApsClient } from '../../src/aps-client.js';
+import { createApsClient } from '../../src/client/aps-client.js';
 import { SsaTokenUnavailableError } from '../../src/errors.js';
-import { createTokenProvider } from '../../src/token-provider.js';
-import type { TokenProvider } from '../../src/token-provider.js';
+import { createTokenProvider } from '../../src/provider/token-provider.js';
+import type { TokenProvider } from '../../src/provider/token-provider.js';
 import { timeline } from '../provider/support/timeline.js';
 import { redirect, startRecordingServer } from './support/recording-server.js';
 import type { RecordingServer } from './support/recording-server.js';
@@ -55,6 +55,46 @@ function stream(text: string): ReadableStream<Uint8Array> {
     },
   });
 }
+
+describe('the request ky builds', () => {
+  it('is sent as it is, its headers completed with the token: no copy of it is made', async () => {
+    const provider = createTokenProvider({ env: emulator.seed.env });
+    providers.push(provider);
+    const built: Request[] = [];
+    const sent: unknown[] = [];
+    const client = createApsClient({
+      provider,
+      baseUrl: aps.url,
+      fetch: (input, init) => {
+        sent.push(input);
+        return fetch(input, init);
+      },
+      ky: { retry: 0, hooks: { beforeRequest: [(request) => void built.push(request)] } },
+    });
+    await client.get('oss/v2/buckets');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBe(built[0]);
+    expect(aps.requests).toMatchObject([{ url: '/oss/v2/buckets', authorization: `Bearer ${(await provider.getToken()).accessToken}` }]);
+  });
+});
+
+describe('a request sent again after a 401', () => {
+  it('is redirected into the token endpoint without either token', async () => {
+    const { provider, first } = await agedProvider();
+    aps.respond = (req, res) => {
+      if (req.url !== '/oss/v2/buckets') return;
+      if (req.authorization === `Bearer ${first}`) res.writeHead(401).end();
+      else redirect(res, 302, '/authentication/v2/token');
+    };
+    await createApsClient({ provider, baseUrl: aps.url, ky: { retry: 0, throwHttpErrors: false } }).get('oss/v2/buckets');
+    const fresh = (await provider.getToken()).accessToken;
+    expect(aps.requests.map((r) => [r.url, r.authorization])).toEqual([
+      ['/oss/v2/buckets', `Bearer ${first}`],
+      ['/oss/v2/buckets', `Bearer ${fresh}`],
+      ['/authentication/v2/token', undefined],
+    ]);
+  });
+});
 
 describe('a hop that left APS', () => {
   it('a request that starts on another origin never gets the token, even when redirected to APS', async () => {

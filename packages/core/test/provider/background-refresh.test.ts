@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RefreshedEvent } from '../../src/provider-events.js';
+import type { RefreshedEvent } from '../../src/provider/provider-events.js';
 import { gatedFetch, useEmulator } from './support/setup.js';
 import { FAST_RETRY, timeline } from './support/timeline.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/memory-token-store.js';
-import type { InvalidatedEvent } from '../../src/provider-events.js';
+import { MemoryTokenStore } from '../../src/provider/memory-token-store.js';
+import type { InvalidatedEvent } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { expectNoSecrets } from '../support/secrets.js';
-import type { TokenProviderEvent, TokenProviderEventMap } from '../../src/provider-events.js';
+import type { TokenProviderEvent, TokenProviderEventMap } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
 import { FAST_RETRY, timeline } from './support/timeline.js';
 

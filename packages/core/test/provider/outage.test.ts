@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SsaTokenUnavailableError } from '../../src/errors.js';
-import type { RefreshFailedEvent, ServedStaleEvent } from '../../src/provider-events.js';
+import type { RefreshFailedEvent, ServedStaleEvent } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
 import { FAST_RETRY, timeline } from './support/timeline.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/memory-token-store.js';
+import { MemoryTokenStore } from '../../src/provider/memory-token-store.js';
 import { useEmulator } from './support/setup.js';
 
 const env = useEmulator();
@@ -12,6 +12,18 @@ describe('single flight', () => {
     expect(new Set(tokens.map((t) => t.accessToken)).size).toBe(1);
     expect(new Set(tokens).size).toBe(1); // one frozen AccessToken, shared
     expect(provider.stats).toMatchObject({ exchanges: 1, refreshes: 1, cacheMisses: 10_000, cacheHits: 0 });
+  });
+
+  it('hands every caller of one refresh the same promise, and every cache hit the same resolved one', async () => {
+    const provider = env.provider();
+    const waiting = provider.getToken();
+    expect(provider.getToken()).toBe(waiting);
+    const token = await waiting;
+    const hit = provider.getToken();
+    expect(provider.getToken()).toBe(hit);
+    expect(hit).not.toBe(waiting);
+    expect(await hit).toBe(token);
+    expect(provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 2, cacheHits: 2 });
   });
 
   it('serves later callers from the cache without an exchange', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SsaAssertionInvalidError, SsaTokenUnavailableError } from '../../src/errors.js';
-import type { RefreshFailedEvent } from '../../src/provider-events.js';
-import { FAILURE_COOL_DOWN } from '../../src/provider-options.js';
+import type { RefreshFailedEvent } from '../../src/provider/provider-events.js';
+import { FAILURE_COOL_DOWN } from '../../src/provider/provider-options.js';
 import { useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';
 

@@ -2,7 +2,7 @@
 // stepped back an hour (a user, a bad NTP server) must neither get an expired token served nor
 // switch off the 401 self-heal, nor stretch a cool-down.
 import { describe, expect, it } from 'vitest';
-import { createApsClient } from '../../src/aps-client.js';
+import { createApsClient } from '../../src/client/aps-client.js';
 import { revoke } from '../aps-client/support/revoke.js';
 import { useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';

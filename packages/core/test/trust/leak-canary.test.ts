@@ -10,7 +10,6 @@ import type { AppRecord, Emulator } from '@aps-ssa/emulator';
 import {
   ProviderRegistry,
   configFromEnv,
-  createAdminClient,
   createApsClient,
   createAssertion,
   createTokenProvider,
@@ -18,6 +17,7 @@ import {
   loadPrivateKey,
 } from '../../src/index.js';
 import { MemoryTokenStore } from '../../src/index.js';
+import { createAdminClient } from '../../src/admin/index.js';
 import type { StoredToken, TokenProvider, TokenProviderOptions, TokenStore, TokenStoreRefreshOptions } from '../../src/index.js';
 import { CanaryWatch, canarySecret } from './support/canaries.js';
 

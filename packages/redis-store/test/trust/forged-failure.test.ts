@@ -1,4 +1,5 @@
-import { createTokenProvider, identityKey, type TokenProvider } from '@aps-ssa/core';
+import { createTokenProvider, type TokenProvider } from '@aps-ssa/core';
+import { identityKey } from '@aps-ssa/core/adapter';
 import { type Emulator, startEmulator } from '@aps-ssa/emulator';
 import { createRedisTokenStore, type RedisTokenStoreEvent } from '@aps-ssa/redis-store';
 import { Redis } from 'ioredis';

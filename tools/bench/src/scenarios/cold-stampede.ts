@@ -19,7 +19,7 @@ export const coldStampede: Scenario = {
   question: 'Does a burst of requests on a cold start protect the rate limit, and how soon is everyone served?',
   async run({ quick, log }) {
     const { rounds } = quick ? SETTINGS.quick : SETTINGS.full;
-    const stampede = { exchanges: [] as number[], lastServed: [] as number[], issued: [] as number[], single: [] as number[] };
+    const stampede = { exchanges: [] as number[], promises: [] as number[], lastServed: [] as number[], issued: [] as number[], single: [] as number[] };
     const naive = { exchanges: [] as number[], refused: [] as number[], first429: [] as number[], provider: [] as number[] };
     log(`  ${rounds} rounds, each against fresh emulators (rate limit ${RATE_LIMIT}/min)`);
     for (let round = 0; round < rounds; round++) {
@@ -34,6 +34,7 @@ export const coldStampede: Scenario = {
         const measureStampede = async (): Promise<void> => {
           const outcome = await coldStampedeOnce(emulator);
           stampede.exchanges.push(outcome.exchanges);
+          stampede.promises.push(outcome.promises);
           stampede.lastServed.push(outcome.lastServedMs);
           stampede.issued.push(outcome.issuedMs);
         };
@@ -57,6 +58,7 @@ export const coldStampede: Scenario = {
     return {
       figures: [
         figure(`exchanges the emulator saw for ${formatNumber(CALLERS)} concurrent callers`, 'exchanges', stampede.exchanges),
+        figure(`distinct promises getToken() handed the ${formatNumber(CALLERS)} callers`, 'promises', stampede.promises),
         lastServed,
         issued,
         single,
@@ -73,9 +75,9 @@ export const coldStampede: Scenario = {
           `${formatRatio(toSingle.value)} the ${formatNumber(median(stampede.single))} ms one caller waits for its token. ` +
           `${formatNumber(median(stampede.issued))} ms of that is the callers' own loop making the ${formatNumber(CALLERS)} calls, before the exchange can ` +
           `even start; the other ${formatNumber(Math.max(0, median(stampede.lastServed) - median(stampede.issued) - median(stampede.single)))} ms beyond one ` +
-          "caller's wait go to resolving the 10,000 waiting promises (and to the garbage they make): each waiting call runs two `async` frames " +
-          '(`getToken()` and its `#obtain()`), where one promise of ' +
-          'the token per refresh, handed to every waiter, would do (core, `src/token-provider.ts`); it matters only for bursts like this one. ' +
+          `caller's wait go to settling the callers' own \`then\` callbacks: every caller gets the same promise, ` +
+          `${formatNumber(median(stampede.promises))} for the ${formatNumber(CALLERS)} of them (one promise of the token per refresh, in core's ` +
+          '`src/provider/token-provider.ts`), so the provider adds no promise or `async` frame per waiting call. ' +
           `The pattern of the APS docs' snippets, signing and exchanging on every call, sends ${formatNumber(median(naive.exchanges))} exchanges for ${NAIVE_CALLS} calls: ` +
           `call number ${formatNumber(median(naive.first429))} already gets a 429, and ${formatNumber(median(naive.refused))} of the ${NAIVE_CALLS} are refused. ` +
           `A provider makes ${formatNumber(median(naive.provider))} exchange for the same ${NAIVE_CALLS} calls.`,
@@ -105,16 +107,19 @@ async function coldToken(emulator: Emulator): Promise<number> {
   }
 }
 
-async function coldStampedeOnce(emulator: Emulator): Promise<{ exchanges: number; lastServedMs: number; issuedMs: number }> {
+async function coldStampedeOnce(emulator: Emulator): Promise<{ exchanges: number; promises: number; lastServedMs: number; issuedMs: number }> {
   const provider = createTokenProvider({ env: emulator.seed.env });
   try {
     const before = emulator.counters().exchanges;
     let lastServed = 0;
     const started = performance.now();
     const calls: Promise<string>[] = [];
+    const handed = new Set<Promise<unknown>>();
     for (let i = 0; i < CALLERS; i++) {
+      const waiting = provider.getToken();
+      handed.add(waiting);
       calls.push(
-        provider.getToken().then((token) => {
+        waiting.then((token) => {
           lastServed = performance.now();
           return token.accessToken;
         }),
@@ -123,7 +128,7 @@ async function coldStampedeOnce(emulator: Emulator): Promise<{ exchanges: number
     const issued = performance.now();
     const tokens = new Set(await Promise.all(calls));
     if (tokens.size !== 1) throw new Error(`The stampede's callers received ${tokens.size} different tokens.`);
-    return { exchanges: emulator.counters().exchanges - before, lastServedMs: lastServed - started, issuedMs: issued - started };
+    return { exchanges: emulator.counters().exchanges - before, promises: handed.size, lastServedMs: lastServed - started, issuedMs: issued - started };
   } finally {
     await provider.close();
   }

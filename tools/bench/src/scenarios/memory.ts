@@ -46,12 +46,12 @@ export const memory: Scenario = {
           `The first identity of a process costs ${formatNumber(median(ours.get(1)!) / 1024)} KiB: V8's one-off data for the code paths it runs.`,
         ...(toFloor.value > 1.05
           ? [
-              `Where the other ${formatNumber(overhead)} bytes go (each part measured alone with the same method): about two fifths is the provider itself ` +
-                '(options, identity, counters, event lists, clock skew, abort controller), a sixth its own `MemoryTokenStore` (two `Map`s), and the rest ' +
-                "the cached token's objects: the `StoredToken`, the cache entry, the hashed identity key, and the frozen `AccessToken`, about 350 bytes " +
-                'because `redactedObject()` (core, `src/redacted.ts`) gives every token a `view` copy and two closures (`toJSON`, `inspect`). Prototype ' +
-                'methods computing the redacted view on demand would save about 200 bytes per token, and identities sharing one `MemoryTokenStore` ' +
-                '(the `store` option) save the store; neither is worth doing for the handful of identities an app has.',
+              `Where the other ${formatNumber(overhead)} bytes go: the provider itself (its normalised options and identity, its counters and ` +
+                'clock-skew estimates kept as plain fields), its own `MemoryTokenStore` (one slot, no `Map`, when `maxEntries` is 1), the hashed ' +
+                "identity key, and the cached token's objects: the `StoredToken`, the cache entry with the resolved promise every hit returns, and " +
+                "the frozen `AccessToken`, which shares the identity's frozen scopes. Nothing else is held per identity: the redacted view of a " +
+                'token (`toJSON`, `inspect`) is computed on demand by methods of a shared prototype (core, `src/redacted.ts`), an abort controller ' +
+                "exists only while a refresh runs, and the event listeners and the store's flight map only once used.",
             ]
           : []),
       ],

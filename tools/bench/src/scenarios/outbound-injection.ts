@@ -61,13 +61,10 @@ export const outboundInjection: Scenario = {
               ? " A layer over ky cannot make it faster: a ratio in our favour here is the machine's noise, as the rows' min and max show."
               : ''),
           // From a CPU profile, so shown whatever this run's noise made of the ratios.
-          'What it adds to ky (`node --cpu-prof`): the client\'s fetch (core, `src/aps-client.ts`, `authorizedFetch`) ' +
-            'builds two more `Request` objects per request, `new Request(input, init)` on entry and `new Request(request, { headers, redirect: ' +
-            "'manual' })` to send, plus a `Headers` copy and a URL parse for the origin check; undici's `Request` constructor is the largest " +
-            "part (about 5 % of the client's CPU). Cheap fix: ky hands its fetch a `Request` it never reuses (it keeps a clone for retries) and " +
-            'an empty `init`, so when `input` is a `Request` and `init` has no own keys, take `input` as the first hop\'s request instead of ' +
-            'copying it: one construction less per request. On a patched copy (30 alternating rounds, on a loaded machine) that brought the ' +
-            "client's CPU per request from 1.1–1.2× ky's down to ky's level.",
+          "What it adds to ky: the client's fetch (core, `src/client/aps-client.ts`, `authorizedFetch`) sends the `Request` ky built as it " +
+            'is (ky keeps its own clone for retries), with the token set in its headers and `redirect: \'manual\'` in the init, so no `Request` ' +
+            "or `Headers` is copied; per request it adds the provider's `getToken()`, a URL parse for the origin check, and reading the " +
+            "caller's `Authorization` to restore it before a redirect is built.",
         ],
       };
     } finally {

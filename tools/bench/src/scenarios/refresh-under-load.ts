@@ -82,7 +82,7 @@ export const refreshUnderLoad: Scenario = {
           ...(waited > 0
             ? [
                 'Why callers waited: for tokens living under 2 minutes, core caps the refresh margin (5 min), its jitter (5 min) and `minValidity` ' +
-                  "(30 s) all at a quarter of the token's life (`#adopt()` in core's `src/token-provider.ts`), so the refresh point is drawn between 1/2 and 3/4 of the life " +
+                  "(30 s) all at a quarter of the token's life (`#adopt()` in core's `src/provider/token-provider.ts`), so the refresh point is drawn between 1/2 and 3/4 of the life " +
                   'while the token stops being served at 3/4. A refresh point drawn near the end of that window leaves no time for the background ' +
                   'refresh, and every caller waits for the exchange. With APS\'s one-hour tokens the refresh comes 5 to 10 minutes before expiry and ' +
                   'callers wait only 30 s before it, so this cannot happen; with an emulator\'s very short tokens it can. Fix: cap `minValidity` at an eighth of the life instead of a quarter (or ' +

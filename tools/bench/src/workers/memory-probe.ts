@@ -5,7 +5,8 @@
 // argv: kind, count, token length. Replies with the bytes added.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_BASE_URL, MemoryTokenStore, createTokenProvider, identityKey } from '@aps-ssa/core';
+import { DEFAULT_BASE_URL, MemoryTokenStore, createTokenProvider } from '@aps-ssa/core';
+import { identityKey } from '@aps-ssa/core/adapter';
 import type { StoredToken, TokenProvider } from '@aps-ssa/core';
 import { serveCommands } from './commands.js';
 

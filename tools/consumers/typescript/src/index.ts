@@ -10,6 +10,9 @@ import { main } from '@aps-ssa/cli';
 import type { CliIo } from '@aps-ssa/cli';
 import { createApsClient, createTokenProvider, SsaError } from '@aps-ssa/core';
 import type { AccessToken, TokenProvider, TokenProviderOptions } from '@aps-ssa/core';
+import { closestName } from '@aps-ssa/core/adapter';
+import { createAdminClient } from '@aps-ssa/core/admin';
+import type { AdminClient } from '@aps-ssa/core/admin';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
@@ -127,6 +130,11 @@ try {
   assert.equal((await createApsClient({ provider }).get(ME).json<Profile>()).userId, emulator.seed.serviceAccountId);
   await provider.close();
   console.log('ok @aps-ssa/core');
+
+  const admin: AdminClient = createAdminClient({ clientId: emulator.seed.clientId, clientSecret: emulator.seed.clientSecret, baseUrl: emulator.url });
+  assert.ok((await admin.listServiceAccounts()).some((account) => account.serviceAccountId === emulator.seed.serviceAccountId));
+  assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
+  console.log('ok @aps-ssa/core/admin, @aps-ssa/core/adapter');
 
   await expressApp(emulator);
   console.log('ok @aps-ssa/express-middleware, @aps-ssa/passport-strategy');

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator, EmulatorOptions } from '@aps-ssa/emulator';
-import { createTokenProvider } from '../../../src/token-provider.js';
-import type { TokenProvider } from '../../../src/token-provider.js';
-import type { TokenProviderOptions } from '../../../src/provider-options.js';
+import { createTokenProvider } from '../../../src/provider/token-provider.js';
+import type { TokenProvider } from '../../../src/provider/token-provider.js';
+import type { TokenProviderOptions } from '../../../src/provider/provider-options.js';
 
 /**
  * Starts one emulator for the file, resets its faults, counters, clock and settings after each test,

@@ -1,0 +1,14 @@
+// @aps-ssa/core/admin: the APS service-account admin API (create, list, enable and delete service accounts and keys).
+export { createAdminClient, ADMIN_SCOPES, ADMIN_TIMEOUT, SERVICE_ACCOUNTS_PATH } from './admin-client.js';
+export type { AdminClient } from './admin-client.js';
+export type {
+  AdminClientOptions,
+  CreateServiceAccountInput,
+  CreatedKey,
+  CreatedServiceAccount,
+  KeyStatus,
+  ServiceAccount,
+  ServiceAccountKey,
+  ServiceAccountStatus,
+} from './admin-types.js';
+export { parseApsTime } from './aps-time.js';

@@ -1,0 +1,124 @@
+import { SsaError } from '../errors.js';
+
+/**
+ * Errors from outside aps-ssa (a token store, ioredis, a custom fetch) may quote what they were
+ * handling: ioredis puts a failed command's arguments (a token being written) in its errors, a
+ * driver may echo a connection string. Such an error is never chained as the `cause` of an aps-ssa
+ * error or put in an event: only a summary is, with its name, its `code` and a message cut short and
+ * scrubbed of the known secrets and of anything that looks like one.
+ */
+
+/** A summarised message is cut to this many characters. */
+const MAX_MESSAGE_LENGTH = 200;
+// Scrubbing looks at this much of a message only (an error quoting a whole payload can be huge).
+const MAX_SCANNED_LENGTH = 2_000;
+/**
+ * Any run of this many characters shared with a known secret (or its URL-, form- or JSON-encoded
+ * form) is scrubbed, so that a truncated or re-encoded echo does not survive either.
+ */
+const SECRET_WINDOW = 12;
+const REDACTED = '[redacted]';
+// Long runs of token-ish characters with a digit and a letter: JWTs, base64 keys, hex secrets, URL-encoded blobs.
+const SECRET_LOOKING = /[A-Za-z0-9_\-+/=.%~]{24,}/g;
+const BEARER_OR_BASIC = /\b(Bearer|Basic)\s+\S+/gi;
+// Line breaks and other control characters: a summary is one line (a log line cannot be forged through it).
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+
+/**
+ * What an aps-ssa error keeps of a foreign error as its `cause`: its `name`, its `code` (when it is a
+ * short string or number, such as `ECONNRESET`) and a short, scrubbed message. It has no `cause` and
+ * no property of the original (no `command.args`, no request).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SsaTokenUnavailableError && err.cause instanceof ScrubbedError) log.warn(err.cause.code);
+ * ```
+ */
+export class ScrubbedError extends Error {
+  /** The original error's `code`, e.g. `ECONNRESET` or `NOPERM`. */
+  readonly code?: string;
+
+  constructor(name: string, message: string, code?: string) {
+    super(message);
+    this.name = name;
+    if (code !== undefined) this.code = code;
+  }
+}
+
+/**
+ * `text` with every known secret (whole, in part of {@link SECRET_WINDOW}+ characters, or encoded),
+ * every `Bearer …` / `Basic …` credential and every long secret-looking run replaced by
+ * `[redacted]`, on one line (control characters become spaces), cut to a readable length.
+ *
+ * @example
+ * ```ts
+ * scrubSecrets(`SET k {"accessToken":"${token}"}`, [token]); // 'SET k {"accessToken":"[redacted]"}'
+ * ```
+ */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let scrubbed = redactWindows(text.slice(0, MAX_SCANNED_LENGTH), secretWindows(secrets));
+  scrubbed = scrubbed.replace(BEARER_OR_BASIC, (_match, scheme: string) => `${scheme} ${REDACTED}`);
+  scrubbed = scrubbed.replace(SECRET_LOOKING, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
+  scrubbed = scrubbed.replace(CONTROL, ' ');
+  return scrubbed.length > MAX_MESSAGE_LENGTH ? `${scrubbed.slice(0, MAX_MESSAGE_LENGTH)}…` : scrubbed;
+}
+
+/**
+ * A cause that is safe to chain: aps-ssa's own errors as they are (they never hold a secret),
+ * anything else as a {@link ScrubbedError}.
+ *
+ * @example
+ * ```ts
+ * throw new SsaError('ERR_SSA_NETWORK', 'The token store failed (see `cause`).', { cause: safeCause(redisError, [clientSecret]) });
+ * ```
+ */
+export function safeCause(error: unknown, secrets: readonly string[]): Error {
+  if (error instanceof SsaError) return error;
+  if (!(error instanceof Error)) return new ScrubbedError('Error', scrubSecrets(describe(error), secrets));
+  const name = /^[\w$.-]{1,60}$/.test(error.name) ? error.name : 'Error';
+  const raw = (error as { code?: unknown }).code;
+  const code = (typeof raw === 'string' && /^[\w.-]{1,40}$/.test(raw)) || typeof raw === 'number' ? String(raw) : undefined;
+  return new ScrubbedError(name, scrubSecrets(error.message, secrets), code);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === null ? 'null' : typeof value;
+}
+
+/** Every {@link SECRET_WINDOW}-character slice of each secret and of its usual encodings. */
+function secretWindows(secrets: readonly string[]): Set<string> {
+  const windows = new Set<string>();
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    const forms = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+      Buffer.from(secret).toString('base64'),
+    ]);
+    for (const form of forms) {
+      if (form.length <= SECRET_WINDOW) windows.add(form);
+      for (let i = 0; i + SECRET_WINDOW <= form.length; i++) windows.add(form.slice(i, i + SECRET_WINDOW));
+    }
+  }
+  return windows;
+}
+
+function redactWindows(text: string, windows: ReadonlySet<string>): string {
+  if (windows.size === 0) return text;
+  const lengths = [...new Set([...windows].map((w) => w.length))];
+  const hidden = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    for (const length of lengths) {
+      if (i + length <= text.length && windows.has(text.slice(i, i + length))) hidden.fill(1, i, i + length);
+    }
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (hidden[i] === 0) out += text[i];
+    else if (i === 0 || hidden[i - 1] === 0) out += REDACTED;
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import ky from 'ky';
+import { parseRetryAfter } from './retry-after.js';
+import { safeCause } from './safe-cause.js';
+
+/** A server-supplied string is cut to this length in errors. */
+const MAX_FIELD_LENGTH = 300;
+
+/** One HTTP request to APS: an assertion exchange, a 2-legged token, an admin API call. */
+export interface HttpRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly headers: Record<string, string>;
+  readonly body?: string | URLSearchParams;
+  readonly timeout: number;
+  readonly fetch: typeof fetch | undefined;
+  /** The caller's cancellation: when it fires, its reason is thrown as it is. */
+  readonly signal?: AbortSignal | undefined;
+  /** What a transport error must not quote, beside the credential of the `authorization` header. */
+  readonly secrets?: readonly string[];
+}
+
+/** A response, read whole. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The body as JSON, or `undefined` when it is not JSON. */
+  readonly json: unknown;
+  readonly contentType: string | undefined;
+  readonly requestId?: string;
+  /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`), at most `MAX_RETRY_AFTER`. */
+  readonly retryAfter?: number;
+}
+
+/** The request never got a response: a timeout, or a network failure (`reason` is e.g. `ECONNREFUSED`). */
+export class HttpTransportFailure extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'network',
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
+}
+
+/**
+ * Sends one request: no retry, no redirect (a redirect would carry the credentials elsewhere), one deadline for the
+ * headers and the body. Throws {@link HttpTransportFailure} when no response arrives.
+ */
+export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
+  // ky's own timeout stops at the response headers; one deadline signal covers the body too.
+  const deadline = AbortSignal.timeout(request.timeout);
+  const { signal } = request;
+  let response: Response;
+  let text: string;
+  try {
+    response = await ky(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      redirect: 'manual',
+      signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+      ...(request.fetch === undefined ? {} : { fetch: request.fetch }),
+    });
+    text = await response.text();
+  } catch (error) {
+    if (signal?.aborted === true) throw signal.reason;
+    if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
+    // The fetch error's cause is the socket error (ECONNREFUSED...). A custom fetch may throw anything, quoting the
+    // request: only a scrubbed summary is kept, without the credential the request carried.
+    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
+    const cause = error instanceof Error && error.cause instanceof Error ? safeCause(error.cause, secrets) : undefined;
+    const reason =
+      (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? safeCause(error, secrets).message : 'unknown error');
+    throw new HttpTransportFailure('network', reason, cause === undefined ? undefined : { cause });
+  }
+  const requestId = response.headers.get('x-request-id') ?? '';
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.parse(response.headers.get('date') ?? '') || Date.now());
+  return {
+    status: response.status,
+    ok: response.ok,
+    headers: response.headers,
+    text,
+    json: parseJson(text),
+    contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
+    ...(requestId === '' ? {} : { requestId: requestId.slice(0, MAX_FIELD_LENGTH) }),
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}
+
+/** A server-supplied string, shortened and with any echo of a secret removed. */
+export function cleanServerText(value: string, secrets: readonly string[]): string {
+  let text = value;
+  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('[redacted]');
+  return text.length > MAX_FIELD_LENGTH ? `${text.slice(0, MAX_FIELD_LENGTH)}…` : text;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,38 @@
+import { basicCredentials } from './basic-credentials.js';
+import { sendHttpRequest } from './send.js';
+import type { HttpAnswer } from './send.js';
+
+/** One OAuth request to APS's token endpoint (an assertion exchange, a 2-legged token). */
+export interface TokenRequest {
+  readonly url: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The form: `grant_type` and what it needs. */
+  readonly form: URLSearchParams;
+  readonly timeout: number;
+  readonly fetch: typeof fetch | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** What a transport error must not quote, beside the credentials. */
+  readonly secrets?: readonly string[];
+}
+
+/**
+ * POSTs `form` to the token endpoint with the app's `Authorization: Basic` credentials, through {@link sendHttpRequest}
+ * (no retry, no redirect: a token endpoint never redirects, and following one would re-send the credentials elsewhere).
+ */
+export function sendTokenRequest(request: TokenRequest): Promise<HttpAnswer> {
+  return sendHttpRequest({
+    url: request.url,
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${basicCredentials(request.clientId, request.clientSecret)}`,
+      accept: 'application/json',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: request.form,
+    timeout: request.timeout,
+    fetch: request.fetch,
+    signal: request.signal,
+    secrets: [request.clientSecret, ...(request.secrets ?? [])],
+  });
+}
