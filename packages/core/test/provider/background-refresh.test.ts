@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RefreshedEvent } from '../../src/provider/provider-events.js';
 import { gatedFetch, useEmulator } from './support/setup.js';
-import { FAST_RETRY, timeline } from './support/timeline.js';
+import { FAST_RETRY, timeline, PAST_REFRESH_POINT } from './support/timeline.js';
 
 const env = useEmulator();
 
@@ -18,7 +18,7 @@ describe('refresh ahead, in the background', () => {
     expect(expiresAt! - refreshAt!).toBeGreaterThanOrEqual(5 * 60_000);
     expect(expiresAt! - refreshAt!).toBeLessThanOrEqual(10 * 60_000);
 
-    time.advance(refreshAt! - time.clock.now() + 1);
+    time.advance(refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     gate.close();
     const starting = await Promise.all(Array.from({ length: 100 }, () => provider.getToken()));
     await expect.poll(() => gate.waiting).toBe(1);
@@ -42,7 +42,7 @@ describe('refresh ahead, in the background', () => {
     const time = timeline(env.emulator, { realTimers: true });
     const provider = env.provider({ clock: time.providerClock, timeout: 200, retry: FAST_RETRY });
     const first = await provider.getToken();
-    time.advance(provider.stats.refreshAt! - time.clock.now() + 1);
+    time.advance(provider.stats.refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     env.emulator.faults.inject({ kind: 'hang' });
     const refreshed = new Promise<RefreshedEvent>((resolve) => provider.on('refreshed', resolve));
     expect(await provider.getToken()).toBe(first);

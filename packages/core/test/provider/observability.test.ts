@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectNoSecrets } from '../support/secrets.js';
 import type { TokenProviderEvent, TokenProviderEventMap } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
-import { FAST_RETRY, timeline } from './support/timeline.js';
+import { FAST_RETRY, timeline, PAST_REFRESH_POINT } from './support/timeline.js';
 
 const env = useEmulator({ rateLimit: 0 });
 
@@ -23,7 +23,7 @@ describe('observability without secrets', () => {
       provider.on(event, (payload) => seen.push({ event, payload }));
     }
     const first = await provider.getToken();
-    time.advance(provider.stats.refreshAt! - time.clock.now() + 1);
+    time.advance(provider.stats.refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     env.emulator.faults.inject({ kind: 'server-error', status: 500, count: 4 });
     await provider.getToken();
     await expect.poll(() => seen.length).toBe(2);

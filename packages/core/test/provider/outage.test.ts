@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SsaTokenUnavailableError } from '../../src/errors.js';
 import type { RefreshFailedEvent, ServedStaleEvent } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
-import { FAST_RETRY, timeline } from './support/timeline.js';
+import { FAST_RETRY, timeline, PAST_REFRESH_POINT } from './support/timeline.js';
 
 const env = useEmulator({ rateLimit: 0 });
 
@@ -17,7 +17,7 @@ describe('a token endpoint outage', () => {
     const first = await provider.getToken();
 
     // The outage starts at the refresh point: 503s.
-    time.advance(provider.stats.refreshAt! - time.clock.now() + 1);
+    time.advance(provider.stats.refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     env.emulator.faults.inject({ kind: 'server-error', status: 503, count: 1_000 });
     expect(await provider.getToken()).toBe(first);
     await expect.poll(() => failures.length).toBe(1);
@@ -69,7 +69,7 @@ describe('a token endpoint outage', () => {
     const provider = env.provider({ clock: time.providerClock, retry: FAST_RETRY });
     const first = await provider.getToken();
     env.emulator.faults.inject({ kind: 'server-error', status: 502, count: 1_000 });
-    time.advance(first.expiresAt - time.clock.now() + 1);
+    time.advance(first.expiresAt - time.clock.now() + PAST_REFRESH_POINT);
 
     const error = await provider.getToken().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(SsaTokenUnavailableError);
@@ -96,7 +96,7 @@ describe('a token endpoint outage', () => {
     const time = timeline(env.emulator, { realTimers: true });
     const provider = env.provider({ clock: time.providerClock, retry: FAST_RETRY });
     const first = await provider.getToken();
-    time.advance(provider.stats.refreshAt! - time.clock.now() + 1);
+    time.advance(provider.stats.refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     env.emulator.faults.inject({ kind: 'html', status: 502 });
     env.emulator.faults.inject({ kind: 'malformed-json' });
     env.emulator.faults.inject({ kind: 'missing-fields', omit: ['access_token'] });

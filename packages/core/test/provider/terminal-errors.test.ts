@@ -3,7 +3,7 @@ import { SsaAssertionInvalidError, SsaTokenUnavailableError } from '../../src/er
 import type { RefreshFailedEvent } from '../../src/provider/provider-events.js';
 import { FAILURE_COOL_DOWN } from '../../src/provider/provider-options.js';
 import { useEmulator } from './support/setup.js';
-import { timeline } from './support/timeline.js';
+import { timeline, PAST_REFRESH_POINT } from './support/timeline.js';
 
 const env = useEmulator({ rateLimit: 0 });
 
@@ -62,7 +62,7 @@ describe('failures retrying cannot fix', () => {
     provider.on('refresh-failed', (event) => failed.push(event));
     const token = await provider.getToken();
     env.emulator.state.setKeyStatus(env.emulator.seed.keyId, 'DISABLED');
-    time.advance(provider.stats.refreshAt! - time.clock.now() + 1);
+    time.advance(provider.stats.refreshAt! - time.clock.now() + PAST_REFRESH_POINT);
     expect(await provider.getToken()).toBe(token);
     await expect.poll(() => failed.length).toBe(1);
     expect(failed[0]).toMatchObject({ retryable: false, attempts: 1, background: true, error: { code: 'ERR_SSA_ASSERTION_INVALID' } });

@@ -26,5 +26,13 @@ export function timeline(emulator: Emulator, options: { realTimers?: boolean } =
   };
 }
 
+/**
+ * How far past a refresh point a test moves the clock, in ms. The provider learns the endpoint's clock from
+ * whole-second `Date` headers; this test clock stands still while the emulator's runs in real time, so each response
+ * may move the estimate (and the refresh point as `stats` shows it in local time) by up to about a second. A test
+ * that lands 1 ms past the refresh point can then find itself before it again on a loaded machine.
+ */
+export const PAST_REFRESH_POINT = 2_000;
+
 /** Test-friendly retry settings: real-time back-off of a few milliseconds. */
 export const FAST_RETRY = { baseDelay: 5, maxDelay: 20 } as const;
