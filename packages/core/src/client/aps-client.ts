@@ -5,6 +5,7 @@ import { SsaError, SsaOptionError } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { OriginPolicy } from './origin-policy.js';
 import { sharedTokenProvider } from '../provider/provider-registry.js';
+import type { AccessToken } from '../access-token.js';
 import type { TokenProvider } from '../provider/token-provider.js';
 
 /**
@@ -140,6 +141,17 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
  * returned to the caller.
  */
 function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch, streamed: WeakSet<Request>): typeof fetch {
+  // The Authorization value of the last token sent: one string per token, not a new one (and its ByteString check on a
+  // fresh concatenation) per request.
+  let headerToken: AccessToken | undefined;
+  let headerValue = '';
+  const bearer = (token: AccessToken): string => {
+    if (token !== headerToken) {
+      headerToken = token;
+      headerValue = `Bearer ${token.accessToken}`;
+    }
+    return headerValue;
+  };
   return async (input, init) => {
     // ky hands over a Request it never uses again (it keeps a clone for retries) and an empty init: that Request is
     // sent as it is (its headers completed in place), with no copy made of it.
@@ -157,7 +169,7 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       leftAps ||= !policy.allows(request.url);
       const replay = request.body === null || isStreamed ? undefined : request.clone();
       const token = leftAps ? undefined : await provider.getToken();
-      if (token !== undefined) request.headers.set('authorization', `Bearer ${token.accessToken}`);
+      if (token !== undefined) request.headers.set('authorization', bearer(token));
       const response = await baseFetch(request, send);
 
       if (response.status === 401 && token !== undefined && !retried401) {

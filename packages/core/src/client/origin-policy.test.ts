@@ -57,4 +57,17 @@ describe('OriginPolicy', () => {
     expect(proxied.allows('https://proxy.example.com/aps/oss/v2/buckets')).toBe(true);
     expect(proxied.allows('https://proxy.example.com/aps/authentication/v2/token')).toBe(false);
   });
+
+  it('gives a remembered URL the same verdict, also once the cache of verdicts has been emptied', () => {
+    const policy = new OriginPolicy('http://127.0.0.1:4567');
+    const allowed = 'http://127.0.0.1:4567/oss/v2/buckets';
+    const refused = 'http://127.0.0.1:4567/authentication/v2/token';
+    const other = 'https://developer.api.autodesk.com.evil.com/oss/v2/buckets';
+    for (let round = 0; round < 2; round++) {
+      expect([policy.allows(allowed), policy.allows(refused), policy.allows(other)]).toEqual([true, false, false]);
+    }
+    for (let i = 0; i < 600; i++) expect(policy.allows(`http://127.0.0.1:${i % 2 === 0 ? 4567 : 4568}/p/${i}`)).toBe(i % 2 === 0);
+    expect([policy.allows(allowed), policy.allows(refused), policy.allows(other)]).toEqual([true, false, false]);
+    expect(policy.allows(new URL(refused))).toBe(false);
+  });
 });

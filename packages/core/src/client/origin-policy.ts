@@ -3,6 +3,8 @@ export const APS_ORIGIN = 'https://developer.api.autodesk.com';
 
 const TOKEN_ENDPOINT_PATTERN = /\/authentication\/v2\/token(?![\w-])/;
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+/** How many URL strings' verdicts a policy remembers (a client calls the same few URLs again and again). */
+const VERDICT_CACHE_SIZE = 256;
 
 /**
  * Decides whether an access token may be attached to a request URL.
@@ -14,6 +16,11 @@ const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
  */
 export class OriginPolicy {
   readonly #origins: ReadonlySet<string>;
+  /**
+   * Verdicts by exact URL string: a verdict depends on nothing but the string, so a repeated URL skips the parse (about
+   * 4 µs of a request's CPU in the outbound benchmark). Emptied when full.
+   */
+  readonly #verdicts = new Map<string, boolean>();
 
   /** `baseUrl` is the APS base URL the client is bound to, already validated (`normalizeBaseUrl`). */
   constructor(baseUrl: string) {
@@ -27,6 +34,16 @@ export class OriginPolicy {
 
   /** Whether a bearer token may be sent to `url`. Unparsable URLs get no token. */
   allows(url: string | URL): boolean {
+    if (typeof url !== 'string') return this.#judge(url);
+    const known = this.#verdicts.get(url);
+    if (known !== undefined) return known;
+    const verdict = this.#judge(url);
+    if (this.#verdicts.size >= VERDICT_CACHE_SIZE) this.#verdicts.clear();
+    this.#verdicts.set(url, verdict);
+    return verdict;
+  }
+
+  #judge(url: string | URL): boolean {
     let parsed: URL;
     try {
       parsed = new URL(url);
