@@ -4,7 +4,7 @@ export { providerSource, PROVIDER_SOURCE_OPTIONS } from '../provider/provider-so
 export type { ProviderSourceOptions } from '../provider/provider-source.js';
 export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../provider/identity-key.js';
-export { abortable } from '../provider/abortable.js';
+export { abortable } from '../http/abortable.js';
 export { safeCause, scrubSecrets } from '../http/safe-cause.js';
 export { clampRetryAfter, parseRetryAfter } from '../http/retry-after.js';
 export {

@@ -1,5 +1,5 @@
 import ky from 'ky';
-import { abortable } from '../provider/abortable.js';
+import { abortable } from './abortable.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause } from './safe-cause.js';
 

@@ -1,5 +1,5 @@
 import { SsaOptionError } from '../errors.js';
-import { abortable } from './abortable.js';
+import { abortable } from '../http/abortable.js';
 import { SingleSlot } from './single-slot.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './token-store.js';
