@@ -68,13 +68,13 @@ export type {
 export { ProviderRegistry, sharedTokenProvider, REGISTRY_MAX_PROVIDERS } from './provider/provider-registry.js';
 export type { ProviderRegistryOptions } from './provider/provider-registry.js';
 
-export { isStoredToken } from './provider/token-store.js';
-export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './provider/token-store.js';
-export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './provider/memory-token-store.js';
-export type { MemoryTokenStoreOptions } from './provider/memory-token-store.js';
-export type { TokenIdentity } from './provider/identity-key.js';
+export { isStoredToken } from './store/token-store.js';
+export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './store/token-store.js';
+export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './store/memory-token-store.js';
+export type { MemoryTokenStoreOptions } from './store/memory-token-store.js';
+export type { TokenIdentity } from './store/identity-key.js';
 
 export { createApsClient, MAX_REDIRECTS } from './client/aps-client.js';
 export type { ApsClient, ApsClientOptions } from './client/aps-client.js';
-export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './provider/token-failure-response.js';
-export type { TokenFailureResponse } from './provider/token-failure-response.js';
+export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './adapter/token-failure-response.js';
+export type { TokenFailureResponse } from './adapter/token-failure-response.js';

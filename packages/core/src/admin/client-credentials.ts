@@ -5,9 +5,9 @@ import type { HttpAnswer } from '../http/send.js';
 import type { FullClock } from '../clock.js';
 import { SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode } from '../errors.js';
-import { MemoryTokenStore } from '../provider/memory-token-store.js';
+import { MemoryTokenStore } from '../store/memory-token-store.js';
 import { MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
-import type { StoredToken } from '../provider/token-store.js';
+import type { StoredToken } from '../store/token-store.js';
 
 /**
  * A cached 2-legged token is replaced this long before it expires (or at three quarters of its life, if sooner), so

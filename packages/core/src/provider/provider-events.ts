@@ -1,6 +1,6 @@
 import { SsaOptionError } from '../errors.js';
 import type { SsaError } from '../errors.js';
-import type { TokenIdentity } from './identity-key.js';
+import type { TokenIdentity } from '../store/identity-key.js';
 import { closestName } from '../options.js';
 import type { RateLimit } from '../http/rate-limit.js';
 

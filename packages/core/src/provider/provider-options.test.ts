@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRsaKey } from '../../test/support/keys.js';
 import { configFromEnv } from '../config.js';
 import { SsaConfigError, SsaOptionError } from '../errors.js';
-import { MemoryTokenStore } from './memory-token-store.js';
+import { MemoryTokenStore } from '../store/memory-token-store.js';
 import {
   FAILURE_COOL_DOWN,
   MIN_VALIDITY,

@@ -5,11 +5,11 @@ import type { Clock, FullClock } from '../clock.js';
 import { checkConfigOverrides, configFromEnv, normalizeBaseUrl } from '../config.js';
 import type { CheckedOverrides, SsaConfigOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
-import { normalizeScopes } from './identity-key.js';
-import type { TokenIdentity } from './identity-key.js';
+import { normalizeScopes } from '../store/identity-key.js';
+import type { TokenIdentity } from '../store/identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
-import type { TokenStore } from './token-store.js';
+import type { TokenStore } from '../store/token-store.js';
 
 /**
  * How long before expiry a token is refreshed, in ms (before the jitter below). Five minutes is

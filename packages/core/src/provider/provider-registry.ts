@@ -1,5 +1,5 @@
 import { SsaOptionError } from '../errors.js';
-import { identityKey } from './identity-key.js';
+import { identityKey } from '../store/identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { normalizeProviderOptions } from './provider-options.js';
 import type { TokenProviderOptions } from './provider-options.js';

@@ -9,7 +9,7 @@ import type { RateLimit } from '../http/rate-limit.js';
 import { clampRetryAfter } from '../http/retry-after.js';
 import type { ServerTime } from './server-time.js';
 import { TOKEN_ENDPOINT_PATH, sendExchange } from '../exchange/token-endpoint.js';
-import type { StoredToken } from './token-store.js';
+import type { StoredToken } from '../store/token-store.js';
 
 /** How much sooner than `expires_in` says a token is counted as expired: `exp`'s rounding plus the skew estimate's. */
 const EXPIRY_ROUNDING_MARGIN = 1_500;

@@ -3,7 +3,7 @@ import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { SsaOptionError, SsaTokenUnavailableError } from '../errors.js';
 import { createTokenProvider } from './token-provider.js';
-import type { StoredToken, TokenStore } from './token-store.js';
+import type { StoredToken, TokenStore } from '../store/token-store.js';
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -4,9 +4,9 @@ import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
-import { identityKey } from './identity-key.js';
-import type { TokenIdentity } from './identity-key.js';
-import { MemoryTokenStore } from './memory-token-store.js';
+import { identityKey } from '../store/identity-key.js';
+import type { TokenIdentity } from '../store/identity-key.js';
+import { MemoryTokenStore } from '../store/memory-token-store.js';
 import { normalizeProviderOptions } from './provider-options.js';
 import type { NormalizedProviderOptions, TokenProviderOptions } from './provider-options.js';
 import { ProviderEvents } from './provider-events.js';
@@ -16,7 +16,7 @@ import { clampRetryAfter } from '../http/retry-after.js';
 import { exchangeWithRetry } from './retrying-exchange.js';
 import { safeCause } from '../http/safe-cause.js';
 import { ServerTime } from './server-time.js';
-import type { StoredToken, TokenStore } from './token-store.js';
+import type { StoredToken, TokenStore } from '../store/token-store.js';
 
 /**
  * A token handed out by `invalidate(token)` is only dropped once it is this old, in ms: a 401 on a

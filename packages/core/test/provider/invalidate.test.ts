@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../src/provider/memory-token-store.js';
+import { MemoryTokenStore } from '../../src/store/memory-token-store.js';
 import type { InvalidatedEvent } from '../../src/provider/provider-events.js';
 import { useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';

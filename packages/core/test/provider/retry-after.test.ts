@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SsaTokenEndpointError, SsaTokenUnavailableError } from '../../src/errors.js';
-import { MemoryTokenStore } from '../../src/provider/memory-token-store.js';
+import { MemoryTokenStore } from '../../src/store/memory-token-store.js';
 import { MAX_RETRY_AFTER } from '../../src/http/retry-after.js';
-import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from '../../src/provider/token-store.js';
+import type { StoredToken, TokenStore, TokenStoreRefreshOptions } from '../../src/store/token-store.js';
 import { tick, useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';
 

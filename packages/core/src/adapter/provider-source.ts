@@ -2,9 +2,9 @@ import { createApsClient } from '../client/aps-client.js';
 import type { ApsClient, ApsClientOptions } from '../client/aps-client.js';
 import { SsaOptionError } from '../errors.js';
 import { describeType } from '../options.js';
-import type { TokenProviderOptions } from './provider-options.js';
-import { ProviderRegistry, sharedTokenProvider } from './provider-registry.js';
-import type { TokenProvider } from './token-provider.js';
+import type { TokenProviderOptions } from '../provider/provider-options.js';
+import { ProviderRegistry, sharedTokenProvider } from '../provider/provider-registry.js';
+import type { TokenProvider } from '../provider/token-provider.js';
 
 /**
  * Where a framework adapter takes its tokens and APS client from: an existing `provider`, or any
