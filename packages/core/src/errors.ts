@@ -16,30 +16,42 @@
  * ```
  */
 
-/** Stable error codes. New codes may be added; existing ones never change meaning. */
-export type SsaErrorCode =
-  | 'ERR_SSA_INVALID_OPTION'
-  | 'ERR_SSA_CONFIG'
-  | 'ERR_SSA_KEY_EMPTY'
-  | 'ERR_SSA_KEY_UNRECOGNIZED'
-  | 'ERR_SSA_KEY_PUBLIC'
-  | 'ERR_SSA_KEY_NOT_RSA'
-  | 'ERR_SSA_KEY_TOO_SMALL'
-  | 'ERR_SSA_KEY_ENCRYPTED'
-  | 'ERR_SSA_KEY_FILE'
-  | 'ERR_SSA_ASSERTION_INVALID'
-  | 'ERR_SSA_INVALID_GRANT'
-  | 'ERR_SSA_INVALID_CLIENT'
-  | 'ERR_SSA_INVALID_REQUEST'
-  | 'ERR_SSA_FORBIDDEN'
-  | 'ERR_SSA_RATE_LIMITED'
-  | 'ERR_SSA_SERVER'
-  | 'ERR_SSA_BAD_RESPONSE'
-  | 'ERR_SSA_NETWORK'
-  | 'ERR_SSA_TIMEOUT'
-  | 'ERR_SSA_TOKEN_UNAVAILABLE'
-  | 'ERR_SSA_CLOSED'
-  | 'ERR_SSA_API';
+/**
+ * Every stable error code, at run time: for code that checks a code it did not make (a store reviving a shared
+ * failure, a test). New codes may be added; existing ones never change meaning.
+ *
+ * @example
+ * ```ts
+ * const known = (SSA_ERROR_CODES as readonly string[]).includes(record.code);
+ * ```
+ */
+export const SSA_ERROR_CODES = Object.freeze([
+  'ERR_SSA_INVALID_OPTION',
+  'ERR_SSA_CONFIG',
+  'ERR_SSA_KEY_EMPTY',
+  'ERR_SSA_KEY_UNRECOGNIZED',
+  'ERR_SSA_KEY_PUBLIC',
+  'ERR_SSA_KEY_NOT_RSA',
+  'ERR_SSA_KEY_TOO_SMALL',
+  'ERR_SSA_KEY_ENCRYPTED',
+  'ERR_SSA_KEY_FILE',
+  'ERR_SSA_ASSERTION_INVALID',
+  'ERR_SSA_INVALID_GRANT',
+  'ERR_SSA_INVALID_CLIENT',
+  'ERR_SSA_INVALID_REQUEST',
+  'ERR_SSA_FORBIDDEN',
+  'ERR_SSA_RATE_LIMITED',
+  'ERR_SSA_SERVER',
+  'ERR_SSA_BAD_RESPONSE',
+  'ERR_SSA_NETWORK',
+  'ERR_SSA_TIMEOUT',
+  'ERR_SSA_TOKEN_UNAVAILABLE',
+  'ERR_SSA_CLOSED',
+  'ERR_SSA_API',
+] as const);
+
+/** Stable error codes: one of {@link SSA_ERROR_CODES}. */
+export type SsaErrorCode = (typeof SSA_ERROR_CODES)[number];
 
 /**
  * Base class of every aps-ssa error.
@@ -148,20 +160,29 @@ export interface SsaTokenEndpointErrorDetails {
   readonly serverDate?: number;
 }
 
-/** Codes of {@link SsaTokenEndpointError}. */
-export type SsaTokenEndpointErrorCode = Extract<
-  SsaErrorCode,
-  | 'ERR_SSA_ASSERTION_INVALID'
-  | 'ERR_SSA_INVALID_GRANT'
-  | 'ERR_SSA_INVALID_CLIENT'
-  | 'ERR_SSA_INVALID_REQUEST'
-  | 'ERR_SSA_FORBIDDEN'
-  | 'ERR_SSA_RATE_LIMITED'
-  | 'ERR_SSA_SERVER'
-  | 'ERR_SSA_BAD_RESPONSE'
-  | 'ERR_SSA_NETWORK'
-  | 'ERR_SSA_TIMEOUT'
->;
+/**
+ * The codes an {@link SsaTokenEndpointError} carries, at run time.
+ *
+ * @example
+ * ```ts
+ * const isEndpointCode = (code: string) => (SSA_TOKEN_ENDPOINT_ERROR_CODES as readonly string[]).includes(code);
+ * ```
+ */
+export const SSA_TOKEN_ENDPOINT_ERROR_CODES = Object.freeze([
+  'ERR_SSA_ASSERTION_INVALID',
+  'ERR_SSA_INVALID_GRANT',
+  'ERR_SSA_INVALID_CLIENT',
+  'ERR_SSA_INVALID_REQUEST',
+  'ERR_SSA_FORBIDDEN',
+  'ERR_SSA_RATE_LIMITED',
+  'ERR_SSA_SERVER',
+  'ERR_SSA_BAD_RESPONSE',
+  'ERR_SSA_NETWORK',
+  'ERR_SSA_TIMEOUT',
+] as const satisfies readonly SsaErrorCode[]);
+
+/** Codes of {@link SsaTokenEndpointError}: one of {@link SSA_TOKEN_ENDPOINT_ERROR_CODES}. */
+export type SsaTokenEndpointErrorCode = (typeof SSA_TOKEN_ENDPOINT_ERROR_CODES)[number];
 
 /**
  * The token endpoint refused the request, answered something that is not a token, or could not be

@@ -8,6 +8,8 @@ export {
   SsaTokenUnavailableError,
   SsaClosedError,
   SsaApiError,
+  SSA_ERROR_CODES,
+  SSA_TOKEN_ENDPOINT_ERROR_CODES,
 } from './errors.js';
 export type {
   SsaErrorCode,

@@ -3,6 +3,7 @@ import {
   type AssertionIssueCause,
   FAILURE_COOL_DOWN,
   MAX_RETRY_AFTER,
+  SSA_TOKEN_ENDPOINT_ERROR_CODES,
   SsaAssertionInvalidError,
   SsaTokenEndpointError,
   type SsaTokenEndpointErrorCode,
@@ -131,19 +132,7 @@ function isIssue(value: unknown): value is AssertionIssue {
 
 const ISSUE_CAUSES: readonly AssertionIssueCause[] = ['scope-not-array', 'kid', 'missing-claim', 'exp-too-far', 'aud', 'alg', 'expired', 'iss', 'malformed'];
 
-const ENDPOINT_CODES: readonly SsaTokenEndpointErrorCode[] = [
-  'ERR_SSA_ASSERTION_INVALID',
-  'ERR_SSA_INVALID_GRANT',
-  'ERR_SSA_INVALID_CLIENT',
-  'ERR_SSA_INVALID_REQUEST',
-  'ERR_SSA_FORBIDDEN',
-  'ERR_SSA_RATE_LIMITED',
-  'ERR_SSA_SERVER',
-  'ERR_SSA_BAD_RESPONSE',
-  'ERR_SSA_NETWORK',
-  'ERR_SSA_TIMEOUT',
-];
 
 function isEndpointCode(code: unknown): code is SsaTokenEndpointErrorCode {
-  return ENDPOINT_CODES.includes(code as SsaTokenEndpointErrorCode);
+  return (SSA_TOKEN_ENDPOINT_ERROR_CODES as readonly unknown[]).includes(code);
 }

@@ -1,32 +1,9 @@
 import { expect } from 'vitest';
-import { SsaError } from '../../../src/index.js';
+import { SSA_ERROR_CODES, SsaError } from '../../../src/index.js';
 import type { LeakDetector } from './leak-detector.js';
 
 /** Every `code` core documents (`SsaErrorCode`); an error with any other code is untyped. */
-export const KNOWN_CODES: readonly string[] = [
-  'ERR_SSA_INVALID_OPTION',
-  'ERR_SSA_CONFIG',
-  'ERR_SSA_KEY_EMPTY',
-  'ERR_SSA_KEY_UNRECOGNIZED',
-  'ERR_SSA_KEY_PUBLIC',
-  'ERR_SSA_KEY_NOT_RSA',
-  'ERR_SSA_KEY_TOO_SMALL',
-  'ERR_SSA_KEY_ENCRYPTED',
-  'ERR_SSA_KEY_FILE',
-  'ERR_SSA_ASSERTION_INVALID',
-  'ERR_SSA_INVALID_GRANT',
-  'ERR_SSA_INVALID_CLIENT',
-  'ERR_SSA_INVALID_REQUEST',
-  'ERR_SSA_FORBIDDEN',
-  'ERR_SSA_RATE_LIMITED',
-  'ERR_SSA_SERVER',
-  'ERR_SSA_BAD_RESPONSE',
-  'ERR_SSA_NETWORK',
-  'ERR_SSA_TIMEOUT',
-  'ERR_SSA_TOKEN_UNAVAILABLE',
-  'ERR_SSA_CLOSED',
-  'ERR_SSA_API',
-];
+export const KNOWN_CODES: readonly string[] = SSA_ERROR_CODES;
 
 /** Runs `action` and returns what it threw (failing when it did not throw). */
 export function thrownBy(action: () => unknown): unknown {
