@@ -1,4 +1,4 @@
-import { TOKEN_ENDPOINT_PATH } from '@aps-ssa/core';
+import { TOKEN_ENDPOINT_PATH } from '@aps-ssa/core/adapter';
 import { estimateClockOffset } from '@aps-ssa/core/adapter';
 
 const TIMEOUT = 10_000;

@@ -5,8 +5,8 @@ import type { Emulator } from '@aps-ssa/emulator';
 import { SignJWT, decodeJwt } from 'jose';
 import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APS_TOKEN_AUDIENCE } from '../src/adapter/index.js';
 import {
-  APS_TOKEN_AUDIENCE,
   SsaAssertionInvalidError,
   SsaTokenEndpointError,
   configFromEnv,

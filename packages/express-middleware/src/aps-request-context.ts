@@ -1,9 +1,8 @@
-import type { AccessToken } from '@aps-ssa/core';
-import type { ApsClient } from '@aps-ssa/core';
+import type { ApsTokenContext } from '@aps-ssa/core/adapter';
 
 /**
- * What {@link ssaTokenMiddleware} puts on `req.aps`. Safe to log: `token.accessToken` is hidden
- * from `JSON.stringify` and `util.inspect`.
+ * What {@link ssaTokenMiddleware} puts on `req.aps`: core's `ApsTokenContext`. Safe to log: `token.accessToken` is
+ * hidden from `JSON.stringify` and `util.inspect`.
  *
  * @example
  * ```ts
@@ -13,16 +12,7 @@ import type { ApsClient } from '@aps-ssa/core';
  * });
  * ```
  */
-export interface ApsRequestContext {
-  /** The service account's token; read `token.accessToken` to send it yourself. */
-  readonly token: AccessToken;
-  /** When the token expires, in ms since the epoch. */
-  readonly expiresAt: number;
-  /** The scopes the token carries. */
-  readonly scopes: readonly string[];
-  /** A ky instance bound to APS that sends the token (and takes a fresh one after a 401). */
-  readonly client: ApsClient;
-}
+export type ApsRequestContext = ApsTokenContext;
 
 // The global `Express.Request` is what both @types/express 4 and 5 merge into their `Request`.
 declare global {

@@ -1,8 +1,7 @@
-import { PROVIDER_SOURCE_OPTIONS, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { AccessToken, TokenProvider } from '@aps-ssa/core';
+import { PROVIDER_SOURCE_OPTIONS, providerSource, rejectUnknownOptions, requireOptionsObject, tokenContexts } from '@aps-ssa/core/adapter';
+import type { TokenProvider } from '@aps-ssa/core';
 import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
 import type { RequestHandler } from 'express';
-import type { ApsRequestContext } from './aps-request-context.js';
 
 /**
  * Options of {@link ssaTokenMiddleware}: an existing `provider`, or any option of core's
@@ -38,7 +37,7 @@ const WHERE = 'ssaTokenMiddleware()';
  * Express middleware (4 and 5) that puts a valid token of the APS service account, and an APS
  * client that sends it, on `req.aps` (`{ token, expiresAt, scopes, client }`). With no options it
  * reads the `APS_*` environment. Middlewares of the same identity and scopes share one provider
- * (one cache, one exchange) and one client. On a warm cache a request costs one `getToken()`.
+ * (one cache, one exchange) and one client. On a warm cache a request costs one `peek()` and continues at once.
  *
  * When no valid token can be had, the request goes to `next(err)` with core's
  * `SsaTokenUnavailableError` (`retryable`, no secret in it): {@link ssaErrorHandler} answers 503/502.
@@ -62,17 +61,19 @@ const WHERE = 'ssaTokenMiddleware()';
 export function ssaTokenMiddleware(options: SsaTokenMiddlewareOptions = {}): SsaTokenMiddleware {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, PROVIDER_SOURCE_OPTIONS, WHERE);
-  const { provider, client } = providerSource(options, WHERE);
-
-  // Requests share one frozen context per token, so a warm request allocates nothing of its own.
-  let context: ApsRequestContext | undefined;
-  const contextFor = (token: AccessToken): ApsRequestContext => {
-    if (context?.token !== token) context = Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client });
-    return context;
-  };
+  const source = providerSource(options, WHERE);
+  const { provider } = source;
+  const contexts = tokenContexts(source);
   const ssaToken: RequestHandler = function ssaToken(req, _res, next) {
-    provider.getToken().then((token) => {
-      req.aps = contextFor(token);
+    // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
+    const ready = contexts.peek();
+    if (ready !== undefined) {
+      req.aps = ready;
+      next();
+      return;
+    }
+    contexts.get().then((context) => {
+      req.aps = context;
       next();
     }, next);
   };

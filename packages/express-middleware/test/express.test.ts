@@ -84,6 +84,30 @@ describe.each(EXPRESS_MAJORS)('%s', (_name, express) => {
     }
   });
 
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const middleware = ssaTokenMiddleware({ env: emulator.seed.env, registry });
+    const run = (): { req: { aps?: ApsRequestContext }; continued: () => boolean; done: Promise<void> } => {
+      const req: { aps?: ApsRequestContext } = {};
+      let continued = false;
+      let resolve: () => void = () => undefined;
+      const done = new Promise<void>((r) => (resolve = r));
+      middleware(req as never, {} as never, (error?: unknown) => {
+        expect(error).toBeUndefined();
+        continued = true;
+        resolve();
+      });
+      return { req, continued: () => continued, done };
+    };
+    const cold = run();
+    expect(cold.continued()).toBe(false);
+    await cold.done;
+    const warm = run();
+    // next() already ran, before the middleware returned: no promise turn on a warm cache.
+    expect(warm.continued()).toBe(true);
+    expect(warm.req.aps).toBe(cold.req.aps);
+    expect(middleware.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+  });
+
   it('shares one exchange between 50 concurrent requests on a cold app', async () => {
     const url = await serve();
     const responses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${url}/me`)));

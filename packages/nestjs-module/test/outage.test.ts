@@ -5,7 +5,7 @@ import type { Emulator } from '@aps-ssa/emulator';
 import { createTokenProvider } from '@aps-ssa/core';
 import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core';
+import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core/adapter';
 import { SsaExceptionFilter, SsaModule } from '../src/index.js';
 import type { SsaModuleOptions } from '../src/index.js';
 import { ProfileController } from './profile-controller.js';

@@ -1,7 +1,7 @@
 import { SsaOptionError } from '@aps-ssa/core';
-import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { AccessToken, ApsClient, TokenProvider } from '@aps-ssa/core';
-import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject, tokenContexts } from '@aps-ssa/core/adapter';
+import type { TokenProvider } from '@aps-ssa/core';
+import type { ApsTokenContext, ProviderSourceOptions, TokenContexts } from '@aps-ssa/core/adapter';
 import type { Request } from 'express';
 import { Strategy } from 'passport-strategy';
 
@@ -30,8 +30,8 @@ export interface SsaIdentity {
 }
 
 /**
- * What the strategy passes as `info`, so `req.authInfo`: the token and a client that sends it.
- * Safe to log: `token.accessToken` is hidden from `JSON.stringify` and `util.inspect`.
+ * What the strategy passes as `info`, so `req.authInfo`: core's `ApsTokenContext`, the token and a client that sends
+ * it. Safe to log: `token.accessToken` is hidden from `JSON.stringify` and `util.inspect`.
  *
  * @example
  * ```ts
@@ -39,16 +39,7 @@ export interface SsaIdentity {
  * res.json(await client.get('userprofile/v1/users/@me').json());
  * ```
  */
-export interface SsaAuthInfo {
-  /** The service account's token; read `token.accessToken` to send it yourself. */
-  readonly token: AccessToken;
-  /** When the token expires, in ms since the epoch. */
-  readonly expiresAt: number;
-  /** The scopes the token carries. */
-  readonly scopes: readonly string[];
-  /** A ky instance bound to APS that sends the token (and takes a fresh one after a 401). */
-  readonly client: ApsClient;
-}
+export type SsaAuthInfo = ApsTokenContext;
 
 /** Passport's `done`: an error, or the user (`false` refuses, with an optional `info`), and `info` for `req.authInfo`. */
 export type SsaVerifyDone = (error: Error | null | undefined, user?: unknown, info?: unknown) => void;
@@ -101,7 +92,6 @@ const WHERE = 'new SsaStrategy()';
 const KNOWN_OPTIONS = [...PROVIDER_SOURCE_OPTIONS, 'passReqToCallback'];
 
 interface Authenticated {
-  readonly token: AccessToken;
   readonly identity: SsaIdentity;
   readonly authInfo: SsaAuthInfo;
 }
@@ -138,7 +128,7 @@ export class SsaStrategy extends Strategy {
   // Plain fields, not #private ones: Passport calls authenticate() on an Object.create() of the strategy.
   private readonly verify: SsaVerifyFunction | SsaVerifyFunctionWithRequest | undefined;
   private readonly passReqToCallback: boolean;
-  private readonly client: ApsClient;
+  private readonly contexts: TokenContexts;
   private readonly last: { current?: Authenticated } = {};
 
   constructor(verify?: SsaVerifyFunction);
@@ -164,32 +154,39 @@ export class SsaStrategy extends Strategy {
     if (passReqToCallback && verify === undefined) {
       throw new SsaOptionError('passReqToCallback', '`passReqToCallback` needs a verify callback to pass the request to.');
     }
-    ({ provider: this.provider, client: this.client } = providerSource(source, WHERE));
+    const found = providerSource(source, WHERE);
+    this.provider = found.provider;
+    this.contexts = tokenContexts(found);
     this.verify = verify;
     this.passReqToCallback = passReqToCallback;
   }
 
   /** Authenticates `req` as the service account; only ever calls `success`, `fail` or `error`. */
   override authenticate(req: Request): void {
-    this.provider.getToken().then(
-      (token) => {
-        const { identity, authInfo } = this.authenticated(token);
-        const verify = this.verify;
-        if (verify === undefined) return this.success(identity, authInfo);
-        const done: SsaVerifyDone = (error, user, info) => {
-          if (error) return this.error(error);
-          if (!user) return this.fail(info, 401);
-          this.success(user, info ?? authInfo);
-        };
-        try {
-          if (this.passReqToCallback) (verify as SsaVerifyFunctionWithRequest)(req, identity, authInfo, done);
-          else (verify as SsaVerifyFunction)(identity, authInfo, done);
-        } catch (error) {
-          this.error(error as Error);
-        }
-      },
+    // A fresh cached token authenticates in this turn; only a wait for a token costs a promise.
+    const ready = this.contexts.peek();
+    if (ready !== undefined) return this.authenticateAs(req, ready);
+    this.contexts.get().then(
+      (authInfo) => this.authenticateAs(req, authInfo),
       (error: Error) => this.error(error),
     );
+  }
+
+  private authenticateAs(req: Request, context: SsaAuthInfo): void {
+    const { identity, authInfo } = this.authenticated(context);
+    const verify = this.verify;
+    if (verify === undefined) return this.success(identity, authInfo);
+    const done: SsaVerifyDone = (error, user, info) => {
+      if (error) return this.error(error);
+      if (!user) return this.fail(info, 401);
+      this.success(user, info ?? authInfo);
+    };
+    try {
+      if (this.passReqToCallback) (verify as SsaVerifyFunctionWithRequest)(req, identity, authInfo, done);
+      else (verify as SsaVerifyFunction)(identity, authInfo, done);
+    } catch (error) {
+      this.error(error as Error);
+    }
   }
 
   /** Closes {@link SsaStrategy.provider} (for everyone sharing it): call it on shutdown. */
@@ -197,16 +194,12 @@ export class SsaStrategy extends Strategy {
     return this.provider.close();
   }
 
-  /** One frozen identity and info per token, so that a warm request allocates nothing of its own. */
-  private authenticated(token: AccessToken): Authenticated {
+  /** One frozen identity per token context (itself one per token), so that a warm request allocates nothing of its own. */
+  private authenticated(authInfo: SsaAuthInfo): Authenticated {
     const last = this.last.current;
-    if (last?.token === token) return last;
+    if (last?.authInfo === authInfo) return last;
     const { serviceAccountId, clientId } = this.provider.identity;
-    const current: Authenticated = {
-      token,
-      identity: Object.freeze({ id: serviceAccountId, clientId, scopes: token.scopes }),
-      authInfo: Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client: this.client }),
-    };
+    const current: Authenticated = { identity: Object.freeze({ id: serviceAccountId, clientId, scopes: authInfo.scopes }), authInfo };
     this.last.current = current;
     return current;
   }

@@ -84,6 +84,33 @@ describe.each(EXPRESS_MAJORS)('%s', (_name, express) => {
     }
   });
 
+  it('authenticates in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const made = strategy();
+    // What Passport does per request: an Object.create() of the strategy, given success/fail/error.
+    const attempt = (): { outcome: { user?: unknown; info?: unknown }; done: Promise<void> } => {
+      const outcome: { user?: unknown; info?: unknown } = {};
+      let resolve: () => void = () => undefined;
+      const done = new Promise<void>((r) => (resolve = r));
+      const request = Object.create(made) as SsaStrategy & { success(user: unknown, info: unknown): void; error(error: Error): void };
+      request.success = (user, info) => {
+        Object.assign(outcome, { user, info });
+        resolve();
+      };
+      request.error = (error) => {
+        throw error;
+      };
+      request.authenticate({} as never);
+      return { outcome, done };
+    };
+    const cold = attempt();
+    expect(cold.outcome.user).toBeUndefined();
+    await cold.done;
+    const warm = attempt();
+    expect(warm.outcome.user).toBe(cold.outcome.user);
+    expect(warm.outcome.info).toBe(cold.outcome.info);
+    expect(made.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+  });
+
   it('lets a verify callback map the identity', async () => {
     const verify: SsaVerifyFunction = (identity, authInfo, done) => done(null, { robot: identity.id, until: authInfo.expiresAt });
     const url = await serve(strategy({}, verify), (req, res) => void res.json({ user: req.user, hasInfo: (req.authInfo as SsaAuthInfo).client !== undefined }));

@@ -1,13 +1,12 @@
 import {
   type AssertionIssue,
   type AssertionIssueCause,
-  FAILURE_COOL_DOWN,
-  MAX_RETRY_AFTER,
   SSA_TOKEN_ENDPOINT_ERROR_CODES,
   SsaAssertionInvalidError,
   SsaTokenEndpointError,
   type SsaTokenEndpointErrorCode,
 } from '@aps-ssa/core';
+import { FAILURE_COOL_DOWN, MAX_RETRY_AFTER } from '@aps-ssa/core/adapter';
 import type { EntryKeys } from './entry-keys.js';
 
 // A failed exchange reaches the instances that waited for it as data, not as an Error object: only

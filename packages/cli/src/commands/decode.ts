@@ -1,4 +1,4 @@
-import { APS_TOKEN_AUDIENCE } from '@aps-ssa/core';
+import { APS_TOKEN_AUDIENCE } from '@aps-ssa/core/adapter';
 import { CliError } from '../cli-error.js';
 import type { CommandSpec } from '../command.js';
 import { formatIso, formatRelative } from '../human-time.js';

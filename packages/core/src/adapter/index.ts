@@ -1,17 +1,17 @@
-// @aps-ssa/core/adapter: the plumbing that aps-ssa's adapters (Express, NestJS, Passport), its Redis store and its CLI
-// share. Not needed to use aps-ssa; for writing another adapter or token store the way ours are written.
+// @aps-ssa/core/adapter: what aps-ssa's adapters (Express, NestJS, Passport), its Redis store and its CLI build on.
+// Not needed to use aps-ssa; for writing another adapter or token store the way ours are written.
 export { providerSource, PROVIDER_SOURCE_OPTIONS } from './provider-source.js';
 export type { ProviderSourceOptions } from './provider-source.js';
+export { tokenContexts } from './token-context.js';
+export type { ApsTokenContext, TokenContexts } from './token-context.js';
+export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-response.js';
+export type { TokenFailureResponse } from './token-failure-response.js';
 export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../store/identity-key.js';
+export { FAILURE_COOL_DOWN } from '../provider/provider-options.js';
 export { abortable } from '../http/abortable.js';
-export { safeCause, scrubSecrets } from '../http/safe-cause.js';
-export { clampRetryAfter, parseRetryAfter } from '../http/retry-after.js';
-export {
-  estimateClockOffset,
-  judgeClockSkew,
-  describeSkew,
-  NOTABLE_CLOCK_SKEW,
-  CLOCK_AHEAD_LIMIT,
-  CLOCK_BEHIND_LIMIT,
-} from '../clock-skew.js';
+export { safeCause } from '../http/safe-cause.js';
+export { MAX_RETRY_AFTER } from '../http/retry-after.js';
+export { APS_TOKEN_AUDIENCE } from '../assertion/assertion.js';
+export { TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
+export { estimateClockOffset, judgeClockSkew, describeSkew } from '../clock-skew.js';

@@ -4,6 +4,7 @@ import { SsaOptionError } from '../errors.js';
 import { describeType } from '../options.js';
 import type { TokenProviderOptions } from '../provider/provider-options.js';
 import { ProviderRegistry, sharedTokenProvider } from '../provider/provider-registry.js';
+import { requireTokenProvider } from '../provider/token-provider.js';
 import type { TokenProvider } from '../provider/token-provider.js';
 
 /**
@@ -103,10 +104,7 @@ function resolveProvider(given: unknown, registry: unknown, providerOptions: Tok
     }
     return registry.get(providerOptions);
   }
-  const provider = given as Partial<TokenProvider> | null;
-  if (typeof provider !== 'object' || provider === null || typeof provider.getToken !== 'function' || typeof provider.close !== 'function') {
-    throw new SsaOptionError('provider', `\`provider\` must be a TokenProvider (from createTokenProvider()), got ${describeType(given)}.`);
-  }
+  const provider = requireTokenProvider(given);
   // Options the provider would silently ignore are a mistake worth reporting.
   const ignored = registry === undefined ? Object.entries(providerOptions).find(([, value]) => value !== undefined)?.[0] : 'registry';
   if (ignored !== undefined) {
@@ -115,5 +113,5 @@ function resolveProvider(given: unknown, registry: unknown, providerOptions: Tok
       `\`${ignored}\` cannot be combined with \`provider\` in ${where}: the provider already has its identity and settings. Pass one or the other.`,
     );
   }
-  return given as TokenProvider;
+  return provider;
 }

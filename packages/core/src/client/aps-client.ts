@@ -6,6 +6,7 @@ import { describeType, rejectUnknownOptions, requireOptionsObject } from '../opt
 import { OriginPolicy } from './origin-policy.js';
 import { sharedTokenProvider } from '../provider/provider-registry.js';
 import type { AccessToken } from '../access-token.js';
+import { requireTokenProvider } from '../provider/token-provider.js';
 import type { TokenProvider } from '../provider/token-provider.js';
 
 /**
@@ -93,10 +94,7 @@ export type ApsClient = KyInstance;
 export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'ky'], WHERE);
-  const provider = options.provider ?? sharedTokenProvider();
-  if (typeof provider !== 'object' || provider === null || typeof provider.getToken !== 'function' || typeof provider.invalidate !== 'function') {
-    throw new SsaOptionError('provider', `\`provider\` must be a TokenProvider (from createTokenProvider()), got ${describeType(provider)}.`);
-  }
+  const provider = options.provider === undefined ? sharedTokenProvider() : requireTokenProvider(options.provider);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? provider.identity.baseUrl);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(options.fetch)}.`);

@@ -3,7 +3,8 @@ import type { AccessToken } from '../access-token.js';
 import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
-import { SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
+import { SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
+import { describeType } from '../options.js';
 import { identityKey } from '../store/identity-key.js';
 import type { TokenIdentity } from '../store/identity-key.js';
 import { MemoryTokenStore } from '../store/memory-token-store.js';
@@ -44,7 +45,7 @@ export interface TokenProviderStats {
   readonly refreshes: number;
   /** Refreshes that failed after their retries. */
   readonly refreshFailures: number;
-  /** `getToken()` calls served from the cache without waiting. */
+  /** `getToken()` and `peek()` calls served from the cache without waiting. */
   readonly cacheHits: number;
   /** `getToken()` calls that waited for a token. */
   readonly cacheMisses: number;
@@ -89,6 +90,18 @@ export interface TokenProvider {
    * @throws {SsaClosedError} after `close()`.
    */
   getToken(): Promise<AccessToken>;
+  /**
+   * The cached token when it has at least `minValidity` left, else `undefined`: what `getToken()` would resolve to at
+   * once, without a promise. It never waits and never exchanges; past the token's refresh point it starts the same
+   * background refresh a cache hit does. For adapters that continue a request in the same turn when the token is
+   * fresh, and call `getToken()` otherwise.
+   *
+   * @example
+   * ```ts
+   * const token = provider.peek() ?? (await provider.getToken());
+   * ```
+   */
+  peek(): AccessToken | undefined;
   /** `'Bearer <token>'`, from {@link TokenProvider.getToken}. */
   getAuthorizationHeader(): Promise<string>;
   /**
@@ -130,6 +143,25 @@ export interface TokenProvider {
  */
 export function createTokenProvider(options?: TokenProviderOptions): TokenProvider {
   return new CachingTokenProvider(normalizeProviderOptions(options));
+}
+
+/**
+ * `value` as a {@link TokenProvider}, or an `SsaOptionError` naming `option`: the one check of every place that takes a
+ * provider from a caller (`createApsClient`, the framework adapters). Internal.
+ */
+export function requireTokenProvider(value: unknown, option = 'provider'): TokenProvider {
+  const candidate = value as Partial<TokenProvider> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.getToken !== 'function' ||
+    typeof candidate.peek !== 'function' ||
+    typeof candidate.invalidate !== 'function' ||
+    typeof candidate.close !== 'function'
+  ) {
+    throw new SsaOptionError(option, `\`${option}\` must be a TokenProvider (from createTokenProvider()), got ${describeType(value)}.`);
+  }
+  return candidate as TokenProvider;
 }
 
 /** A token in the cache, with what the provider derived from it. */
@@ -236,16 +268,11 @@ class CachingTokenProvider implements TokenProvider {
 
   // Not `async`: a cache hit returns the entry's resolved promise instead of allocating one per call.
   getToken(): Promise<AccessToken> {
-    const entry = this.#entry;
-    if (entry !== undefined && !this.#closed) {
-      const now = this.#serverNow();
-      if (this.#usable(entry.stored, entry.minValidity, now)) {
-        this.#cacheHits++;
-        if (now >= entry.refreshAt) this.#refreshInBackground(entry);
-        return entry.served;
-      }
-    }
-    return this.#miss();
+    return this.#hit()?.served ?? this.#miss();
+  }
+
+  peek(): AccessToken | undefined {
+    return this.#hit()?.token;
   }
 
   async getAuthorizationHeader(): Promise<string> {
@@ -290,6 +317,17 @@ class CachingTokenProvider implements TokenProvider {
 
   [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: (value: unknown, options?: object) => string): string {
     return `TokenProvider ${inspect(this.toJSON(), options)}`;
+  }
+
+  /** The cache entry when it can be served now (counted as a hit, refreshed in the background past its refresh point). */
+  #hit(): CacheEntry | undefined {
+    const entry = this.#entry;
+    if (entry === undefined || this.#closed) return undefined;
+    const now = this.#serverNow();
+    if (!this.#usable(entry.stored, entry.minValidity, now)) return undefined;
+    this.#cacheHits++;
+    if (now >= entry.refreshAt) this.#refreshInBackground(entry);
+    return entry;
   }
 
   #serverNow(): number {
