@@ -3,7 +3,7 @@ import { idProblem, requireScopes } from './assertion/assertion.js';
 import { looksLikeKeyId } from './assertion/assertion-diagnosis.js';
 import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
 import type { SsaConfigProblem } from './errors.js';
-import { closestName, describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
+import { IDENTITY_OPTIONS, closestName, describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
 import type { PrivateKeyInput } from './private-key.js';
 import { loadPrivateKey, loadPrivateKeyFileSync } from './private-key.js';
 import { redactedObject, redactedPrototype } from './redacted.js';
@@ -79,9 +79,6 @@ export interface CheckedOverrides {
   baseUrl?: string;
 }
 
-/** The names {@link SsaConfigOverrides} may hold. */
-export const CONFIG_OVERRIDES = ['clientId', 'clientSecret', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'baseUrl'] as const;
-
 /**
  * Checks the overrides given (as options: `SsaOptionError` naming the option) and loads the key; internal, shared
  * with the token provider's options so that each value is checked once, wherever it was given.
@@ -155,8 +152,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: S
     throw new SsaOptionError('env', `configFromEnv() expects an environment object such as process.env, got ${describeType(env)}.`);
   }
   requireOptionsObject(overrides as unknown, 'configFromEnv() overrides');
-  rejectUnknownOptions(overrides, CONFIG_OVERRIDES, 'configFromEnv()');
-  const given = checkConfigOverrides(overrides);
+  rejectUnknownOptions(overrides, IDENTITY_OPTIONS, 'configFromEnv()');
+  return readConfig(env, checkConfigOverrides(overrides));
+}
+
+/**
+ * {@link configFromEnv} with the overrides already checked (internal: the token provider's options check theirs once,
+ * then read only what they leave out).
+ */
+export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides): SsaConfig {
   const problems: SsaConfigProblem[] = [];
   const warnings: SsaConfigProblem[] = [];
   // One problem per variable: the first says what is wrong, a second ("is not set") would only follow from it.

@@ -1,6 +1,38 @@
 import { SsaOptionError } from './errors.js';
 
 /**
+ * The option names of aps-ssa, in one place. The identity fields: what `configFromEnv()`'s overrides, and every
+ * option object that describes a service account, take in place of the `APS_*` variables.
+ */
+export const IDENTITY_OPTIONS = ['clientId', 'clientSecret', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'baseUrl'] as const;
+
+/** The options of `createTokenProvider()` (its `TokenProviderOptions`): the identity, where to read the rest, and tuning. */
+export const PROVIDER_OPTIONS = [
+  ...IDENTITY_OPTIONS,
+  'env',
+  'refreshAhead',
+  'refreshJitter',
+  'minValidity',
+  'retry',
+  'timeout',
+  'failureCoolDown',
+  'store',
+  'clock',
+  'fetch',
+] as const;
+
+/**
+ * The keys of `ProviderSourceOptions`: a provider's options, or a `provider` or `registry` to take it from, and the
+ * APS `client`'s options. For `rejectUnknownOptions` in framework adapters.
+ *
+ * @example
+ * ```ts
+ * rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'myOwnOption'], 'myAdapter()');
+ * ```
+ */
+export const PROVIDER_SOURCE_OPTIONS: readonly string[] = Object.freeze(['provider', 'registry', 'client', ...PROVIDER_OPTIONS]);
+
+/**
  * Throws {@link SsaOptionError} for the first key of `options` that is not in `known`, suggesting
  * the closest known key ("Did you mean `scopes`?"). `where` names the call, e.g. `createAssertion()`.
  * Exported so that every aps-ssa package validates its options the same way.

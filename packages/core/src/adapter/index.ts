@@ -1,12 +1,12 @@
 // @aps-ssa/core/adapter: what aps-ssa's adapters (Express, NestJS, Passport), its Redis store and its CLI build on.
 // Not needed to use aps-ssa; for writing another adapter or token store the way ours are written.
-export { providerSource, PROVIDER_SOURCE_OPTIONS } from './provider-source.js';
+export { providerSource } from './provider-source.js';
 export type { ProviderSourceOptions } from './provider-source.js';
 export { tokenContexts } from './token-context.js';
 export type { ApsTokenContext, TokenContexts } from './token-context.js';
 export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-response.js';
 export type { TokenFailureResponse } from './token-failure-response.js';
-export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
+export { PROVIDER_SOURCE_OPTIONS, rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../store/identity-key.js';
 export { FAILURE_COOL_DOWN } from '../provider/provider-options.js';
 export { abortable } from '../http/abortable.js';

@@ -3,7 +3,7 @@ import type { ApsClient, ApsClientOptions } from '../client/aps-client.js';
 import { SsaOptionError } from '../errors.js';
 import { describeType } from '../options.js';
 import type { TokenProviderOptions } from '../provider/provider-options.js';
-import { ProviderRegistry, sharedTokenProvider } from '../provider/provider-registry.js';
+import { ProviderRegistry, providerOf } from '../provider/provider-registry.js';
 import { requireTokenProvider } from '../provider/token-provider.js';
 import type { TokenProvider } from '../provider/token-provider.js';
 
@@ -40,37 +40,6 @@ export interface ProviderSourceOptions extends TokenProviderOptions {
   client?: Omit<ApsClientOptions, 'provider'>;
 }
 
-// `satisfies` keeps this list in step with core: a provider option added there fails the build here.
-const PROVIDER_OPTIONS = Object.keys({
-  clientId: true,
-  clientSecret: true,
-  serviceAccountId: true,
-  keyId: true,
-  privateKey: true,
-  scopes: true,
-  baseUrl: true,
-  env: true,
-  refreshAhead: true,
-  refreshJitter: true,
-  minValidity: true,
-  retry: true,
-  timeout: true,
-  failureCoolDown: true,
-  store: true,
-  clock: true,
-  fetch: true,
-} satisfies Record<keyof TokenProviderOptions, true>);
-
-/**
- * The keys of {@link ProviderSourceOptions}, for `rejectUnknownOptions` in framework adapters.
- *
- * @example
- * ```ts
- * rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'myOwnOption'], 'myAdapter()');
- * ```
- */
-export const PROVIDER_SOURCE_OPTIONS: readonly string[] = ['provider', 'registry', 'client', ...PROVIDER_OPTIONS];
-
 // One client per provider, so that everyone sharing a provider shares its client too.
 const clients = new WeakMap<TokenProvider, ApsClient>();
 
@@ -98,11 +67,11 @@ export function providerSource(options: ProviderSourceOptions, where: string): {
 
 function resolveProvider(given: unknown, registry: unknown, providerOptions: TokenProviderOptions, where: string): TokenProvider {
   if (given === undefined) {
-    if (registry === undefined) return sharedTokenProvider(providerOptions);
-    if (!(registry instanceof ProviderRegistry)) {
+    if (registry !== undefined && !(registry instanceof ProviderRegistry)) {
       throw new SsaOptionError('registry', `\`registry\` must be a ProviderRegistry, got ${describeType(registry)}.`);
     }
-    return registry.get(providerOptions);
+    // The adapter checked the option names (PROVIDER_SOURCE_OPTIONS): the registry does not check them again.
+    return providerOf(registry, providerOptions);
   }
   const provider = requireTokenProvider(given);
   // Options the provider would silently ignore are a mistake worth reporting.

@@ -2,12 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { RetryPolicy } from './backoff.js';
 import { normalizeClock } from '../clock.js';
 import type { Clock, FullClock } from '../clock.js';
-import { checkConfigOverrides, configFromEnv, normalizeBaseUrl } from '../config.js';
-import type { CheckedOverrides, SsaConfigOverrides } from '../config.js';
+import { checkConfigOverrides, normalizeBaseUrl, readConfig } from '../config.js';
+import type { SsaConfigOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
-import { normalizeScopes } from '../store/identity-key.js';
+import { identityKey, normalizeScopes } from '../store/identity-key.js';
 import type { TokenIdentity } from '../store/identity-key.js';
-import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
+import { IDENTITY_OPTIONS, PROVIDER_OPTIONS, describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
 import type { TokenStore } from '../store/token-store.js';
 
@@ -121,6 +121,8 @@ export interface TokenProviderOptions extends SsaConfigOverrides {
 /** Token provider options after validation, with every default applied. Internal. */
 export interface NormalizedProviderOptions {
   readonly identity: TokenIdentity;
+  /** The identity's store key (`identityKey(identity)`), computed once. */
+  readonly key: string;
   readonly clientSecret: string;
   readonly privateKey: KeyObject;
   readonly refreshAhead: number;
@@ -135,22 +137,13 @@ export interface NormalizedProviderOptions {
 }
 
 const WHERE = 'createTokenProvider()';
-const IDENTITY_OPTIONS = ['clientId', 'clientSecret', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'baseUrl'] as const;
-const KNOWN_OPTIONS = [
-  ...IDENTITY_OPTIONS,
-  'env',
-  'refreshAhead',
-  'refreshJitter',
-  'minValidity',
-  'retry',
-  'timeout',
-  'failureCoolDown',
-  'store',
-  'clock',
-  'fetch',
-  // An SsaConfig passed as the options carries its (ignored) warnings.
+type UnnamedOption = Exclude<keyof TokenProviderOptions, (typeof PROVIDER_OPTIONS)[number]>;
+// PROVIDER_OPTIONS names every option of TokenProviderOptions and nothing else: an option added to one and not the
+// other fails the build here. An SsaConfig passed as the options carries its (ignored) warnings.
+const KNOWN_OPTIONS: readonly string[] = [
+  ...(PROVIDER_OPTIONS satisfies readonly (keyof TokenProviderOptions)[] & ([UnnamedOption] extends [never] ? unknown : never)),
   'warnings',
-] as const;
+];
 const RETRY_KEYS = ['maxAttempts', 'baseDelay', 'maxDelay', 'budget'] as const;
 // Node's setTimeout fires at once beyond this (2^31 - 1 ms).
 const MAX_DELAY = 2_147_483_647;
@@ -160,15 +153,24 @@ const MAX_DELAY = 2_147_483_647;
  * not given from the environment. The caller's object is only read, never kept or changed.
  */
 export function normalizeProviderOptions(options: TokenProviderOptions = {}): NormalizedProviderOptions {
-  requireOptionsObject(options as unknown, WHERE);
+  checkProviderOptionNames(options);
+  return normalizeCheckedOptions(options);
+}
+
+/** Throws unless `options` is an object holding only {@link TokenProviderOptions} keys: the public boundary's check. */
+export function checkProviderOptionNames(options: unknown): asserts options is TokenProviderOptions {
+  requireOptionsObject(options, WHERE);
   rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
+}
+
+/** {@link normalizeProviderOptions} for options whose names were checked already (by an adapter, or the registry). */
+export function normalizeCheckedOptions(options: TokenProviderOptions): NormalizedProviderOptions {
   const env = options.env === undefined ? process.env : options.env;
   requireOptionsObject(env as unknown, `${WHERE} option \`env\``);
-  const overrides = Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
-  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || overrides[name] !== undefined);
-  // Each given value is checked once: here when nothing is left to read, else by configFromEnv with the rest.
-  const given: CheckedOverrides = complete ? checkConfigOverrides(overrides) : {};
-  const config = complete ? undefined : configFromEnv(env, overrides);
+  // Each given value is checked once, here; the environment supplies (checked by readConfig) only what they leave out.
+  const given = checkConfigOverrides(Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]])));
+  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || given[name] !== undefined);
+  const config = complete ? undefined : readConfig(env, given);
 
   const identity: TokenIdentity = Object.freeze({
     clientId: given.clientId ?? config!.clientId,
@@ -180,6 +182,7 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
   const retry = normalizeRetry(options.retry);
   return Object.freeze({
     identity,
+    key: identityKey(identity),
     clientSecret: given.clientSecret ?? config!.clientSecret,
     privateKey: given.privateKey ?? config!.privateKey,
     refreshAhead: duration(options.refreshAhead, 'refreshAhead', REFRESH_AHEAD, 0),
@@ -192,6 +195,27 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
     clock: normalizeClock(options.clock),
     fetch: normalizeFetch(options.fetch),
   });
+}
+
+/**
+ * The identity fields `options` describe, as given or as their `APS_*` variables hold them, unchecked and unparsed:
+ * what a registry looks a provider up by before doing any work. `undefined` when they cannot be read as they are.
+ */
+export function identityLookupKey(options: TokenProviderOptions): string | undefined {
+  const env: unknown = options.env === undefined ? process.env : options.env;
+  if (typeof env !== 'object' || env === null) return undefined;
+  const read = (name: string): unknown => (env as Record<string, unknown>)[name];
+  try {
+    return JSON.stringify([
+      options.clientId ?? read('APS_CLIENT_ID'),
+      options.serviceAccountId ?? read('APS_SA_ID'),
+      options.keyId ?? read('APS_SA_KEY_ID'),
+      options.scopes ?? read('APS_SCOPES'),
+      options.baseUrl ?? read('APS_BASE_URL'),
+    ]);
+  } catch {
+    return undefined; // A value JSON cannot hold (a BigInt): the full path reports it.
+  }
 }
 
 function duration(value: unknown, option: string, fallback: number, min: number): number {

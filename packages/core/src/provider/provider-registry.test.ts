@@ -28,6 +28,16 @@ describe('ProviderRegistry', () => {
     expect(registry.size).toBe(2);
   });
 
+  it('finds the provider of identity fields it has seen before parsing anything else', () => {
+    const reader = registry.get({ env });
+    // The same identity with a key that would not load: found by its identity fields, the key is never read again.
+    expect(registry.get({ env: { ...env, APS_SA_PRIVATE_KEY: 'not a key' } })).toBe(reader);
+    expect(registry.get({ env: { ...env, APS_CLIENT_SECRET: undefined } })).toBe(reader);
+    // Another identity is validated in full.
+    expect(() => registry.get({ env: { ...env, APS_SA_PRIVATE_KEY: 'not a key' }, scopes: ['data:write'] })).toThrow(/APS_SA_PRIVATE_KEY/);
+    expect(() => registry.get({ env, scope: ['data:read'] } as never)).toThrow('Did you mean `scopes`?');
+  });
+
   it('replaces a provider someone closed', async () => {
     const first = registry.get({ env });
     await first.close();

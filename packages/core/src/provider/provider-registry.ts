@@ -1,7 +1,6 @@
 import { SsaOptionError } from '../errors.js';
-import { identityKey } from '../store/identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
-import { normalizeProviderOptions } from './provider-options.js';
+import { checkProviderOptionNames, identityLookupKey, normalizeCheckedOptions } from './provider-options.js';
 import type { TokenProviderOptions } from './provider-options.js';
 import { providerFromNormalized } from './token-provider.js';
 import type { TokenProvider } from './token-provider.js';
@@ -42,9 +41,19 @@ export interface ProviderRegistryOptions {
  * await registry.close(); // closes every provider
  * ```
  */
+// The registry's lookup without the option-name check, for adapters that checked the names themselves.
+let lookUp: (registry: ProviderRegistry, options: TokenProviderOptions) => TokenProvider;
+
 export class ProviderRegistry {
+  static {
+    lookUp = (registry, options) => registry.#lookUp(options);
+  }
+
   readonly #maxProviders: number;
+  /** By identity key. */
   readonly #providers = new Map<string, TokenProvider>();
+  /** Identity keys by the raw identity fields that led to them: a later `get()` of those finds its provider unparsed. */
+  readonly #seen = new Map<string, string>();
 
   constructor(options: ProviderRegistryOptions = {}) {
     requireOptionsObject(options as unknown, 'new ProviderRegistry()');
@@ -66,26 +75,40 @@ export class ProviderRegistry {
 
   /**
    * The provider of the identity these options describe (identity fields not given come from the
-   * environment, as with `createTokenProvider`), created on first use. It validates the options each
-   * time: call it when setting up (a route, a module), not per request.
+   * environment, as with `createTokenProvider`), created on first use. A provider already made for the same
+   * identity fields is found before anything is parsed (no key load, no environment check); the options of a new
+   * identity are validated in full.
    *
    * @throws {SsaOptionError} when `maxProviders` identities are already served, or for invalid options.
    */
-  get(options?: TokenProviderOptions): TokenProvider {
-    const normalized = normalizeProviderOptions(options);
-    const key = identityKey(normalized.identity);
-    const existing = this.#providers.get(key);
-    if (existing !== undefined && !existing.closed) return existing;
-    this.#dropClosed();
-    if (this.#providers.size >= this.#maxProviders) {
-      throw new SsaOptionError(
-        'maxProviders',
-        `The registry already serves ${this.#maxProviders} identities (scope sets). Scopes are probably built per request; ` +
-          'use a fixed set of scope lists, or raise `maxProviders`.',
-      );
+  get(options: TokenProviderOptions = {}): TokenProvider {
+    checkProviderOptionNames(options);
+    return this.#lookUp(options);
+  }
+
+  #lookUp(options: TokenProviderOptions): TokenProvider {
+    const lookupKey = identityLookupKey(options);
+    const seen = lookupKey === undefined ? undefined : this.#providers.get(this.#seen.get(lookupKey) ?? '');
+    if (seen !== undefined && !seen.closed) return seen;
+    const normalized = normalizeCheckedOptions(options);
+    let provider = this.#providers.get(normalized.key);
+    if (provider === undefined || provider.closed) {
+      this.#dropClosed();
+      if (this.#providers.size >= this.#maxProviders) {
+        throw new SsaOptionError(
+          'maxProviders',
+          `The registry already serves ${this.#maxProviders} identities (scope sets). Scopes are probably built per request; ` +
+            'use a fixed set of scope lists, or raise `maxProviders`.',
+        );
+      }
+      provider = providerFromNormalized(normalized);
+      this.#providers.set(normalized.key, provider);
     }
-    const provider = providerFromNormalized(normalized);
-    this.#providers.set(key, provider);
+    if (lookupKey !== undefined) {
+      // A few spellings per identity at most (scopes in another order); a flood of them is not kept.
+      if (this.#seen.size >= 4 * this.#maxProviders) this.#seen.clear();
+      this.#seen.set(lookupKey, normalized.key);
+    }
     return provider;
   }
 
@@ -93,6 +116,7 @@ export class ProviderRegistry {
   async close(): Promise<void> {
     const providers = [...this.#providers.values()];
     this.#providers.clear();
+    this.#seen.clear();
     await Promise.all(providers.map((provider) => provider.close()));
   }
 
@@ -120,4 +144,9 @@ const sharedRegistry = new ProviderRegistry();
  */
 export function sharedTokenProvider(options?: TokenProviderOptions): TokenProvider {
   return sharedRegistry.get(options);
+}
+
+/** The provider of `options` (whose names the caller checked) in `registry`, or the process-wide one. Internal. */
+export function providerOf(registry: ProviderRegistry | undefined, options: TokenProviderOptions): TokenProvider {
+  return lookUp(registry ?? sharedRegistry, options);
 }

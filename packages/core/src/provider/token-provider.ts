@@ -5,7 +5,6 @@ import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
 import { describeType } from '../options.js';
-import { identityKey } from '../store/identity-key.js';
 import type { TokenIdentity } from '../store/identity-key.js';
 import { MemoryTokenStore } from '../store/memory-token-store.js';
 import { normalizeProviderOptions } from './provider-options.js';
@@ -236,7 +235,7 @@ class CachingTokenProvider implements TokenProvider {
   constructor(options: NormalizedProviderOptions) {
     this.#options = options;
     this.identity = options.identity;
-    this.#key = identityKey(options.identity);
+    this.#key = options.key;
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new MemoryTokenStore({ maxEntries: 1 });
     this.#time = new ServerTime(options.clock);
