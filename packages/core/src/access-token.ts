@@ -68,14 +68,13 @@ export function createAccessToken(init: AccessTokenInit): AccessToken {
     throw new SsaOptionError('expiresAt', `\`expiresAt\` must be milliseconds since the epoch, got ${describeType(init.expiresAt)}.`);
   }
   const scopes = requireScopes(init.scopes, 'scopes');
-  return redactedObject<AccessToken>(
-    ACCESS_TOKEN,
-    {
-      tokenType: 'Bearer',
-      expiresAt: init.expiresAt,
-      // A frozen list cannot change under the token: kept as it is (a provider hands its identity's scopes).
-      scopes: Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]),
-      accessToken: init.accessToken,
-    },
-  );
+  return accessTokenOf(init.accessToken, init.expiresAt, Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]));
+}
+
+/**
+ * An {@link AccessToken} of values already checked (internal: a provider builds one per refresh from its own store's
+ * token, without the checks of {@link createAccessToken}). `scopes` must be frozen: it is kept as it is.
+ */
+export function accessTokenOf(accessToken: string, expiresAt: number, scopes: readonly string[]): AccessToken {
+  return redactedObject<AccessToken>(ACCESS_TOKEN, { tokenType: 'Bearer', expiresAt, scopes, accessToken });
 }

@@ -3,30 +3,30 @@ import { describeSkew, estimateClockOffset, judgeClockSkew, nextClockOffset } fr
 
 describe('nextClockOffset', () => {
   it('stays undefined until a Date header is seen', () => {
-    expect(nextClockOffset(undefined, null, 0, 10)).toBeUndefined();
-    expect(nextClockOffset(undefined, 'not a date', 0, 10)).toBeUndefined();
-    expect(nextClockOffset(42, null, 0, 10)).toBe(42);
+    expect(nextClockOffset(undefined, undefined, 0, 10)).toBeUndefined();
+    expect(nextClockOffset(undefined, Date.parse('not a date'), 0, 10)).toBeUndefined();
+    expect(nextClockOffset(42, undefined, 0, 10)).toBe(42);
   });
 
   it('estimates server minus local time from the middle of the round trip and the middle of the Date second', () => {
     const local = Date.parse('2026-01-01T12:00:00.000Z');
     // The server says 12:10:00 (anywhere in that second) while this machine went from 12:00:00.000 to 12:00:00.200.
-    expect(nextClockOffset(undefined, 'Thu, 01 Jan 2026 12:10:00 GMT', local, local + 200)).toBe(10 * 60_000 + 500 - 100);
+    expect(nextClockOffset(undefined, Date.parse('Thu, 01 Jan 2026 12:10:00 GMT'), local, local + 200)).toBe(10 * 60_000 + 500 - 100);
   });
 
   it('keeps its estimate while samples agree with it, so rounding does not make it jitter', () => {
     const local = Date.parse('2026-01-01T12:00:00.000Z');
-    let offset = nextClockOffset(undefined, 'Thu, 01 Jan 2026 12:10:00 GMT', local, local); // the server was in 12:10:00.000-.999
+    let offset = nextClockOffset(undefined, Date.parse('Thu, 01 Jan 2026 12:10:00 GMT'), local, local); // the server was in 12:10:00.000-.999
     expect(offset).toBe(10 * 60_000 + 500);
-    offset = nextClockOffset(offset, 'Thu, 01 Jan 2026 12:10:00 GMT', local + 400, local + 400);
-    offset = nextClockOffset(offset, 'Thu, 01 Jan 2026 12:10:01 GMT', local + 700, local + 700);
+    offset = nextClockOffset(offset, Date.parse('Thu, 01 Jan 2026 12:10:00 GMT'), local + 400, local + 400);
+    offset = nextClockOffset(offset, Date.parse('Thu, 01 Jan 2026 12:10:01 GMT'), local + 700, local + 700);
     expect(offset).toBe(10 * 60_000 + 500);
   });
 
   it('follows a clock that really changed', () => {
     const local = Date.parse('2026-01-01T12:00:00.000Z');
-    const offset = nextClockOffset(undefined, 'Thu, 01 Jan 2026 12:10:00 GMT', local, local);
-    expect(nextClockOffset(offset, 'Thu, 01 Jan 2026 12:00:05 GMT', local + 5_000, local + 5_000)).toBe(500);
+    const offset = nextClockOffset(undefined, Date.parse('Thu, 01 Jan 2026 12:10:00 GMT'), local, local);
+    expect(nextClockOffset(offset, Date.parse('Thu, 01 Jan 2026 12:00:05 GMT'), local + 5_000, local + 5_000)).toBe(500);
   });
 });
 

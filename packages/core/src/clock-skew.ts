@@ -20,14 +20,13 @@
  * ```
  */
 export function estimateClockOffset(date: string | null | undefined, sentAt: number, receivedAt: number): number | undefined {
-  const bounds = offsetBounds(date, sentAt, receivedAt);
+  const bounds = offsetBounds(Date.parse(date ?? ''), sentAt, receivedAt);
   return bounds === undefined ? undefined : Math.round((bounds[0] + bounds[1]) / 2);
 }
 
-function offsetBounds(date: string | null | undefined, sentAt: number, receivedAt: number): [number, number] | undefined {
-  if (!date) return undefined;
-  const serverTime = Date.parse(date);
-  if (Number.isNaN(serverTime)) return undefined;
+function offsetBounds(serverTime: number | undefined, sentAt: number, receivedAt: number): [number, number] | undefined {
+  if (serverTime === undefined || Number.isNaN(serverTime)) return undefined;
+  // A Date header has whole seconds: the server's time was somewhere in the second it names.
   return [serverTime - receivedAt, serverTime + 1000 - sentAt];
 }
 
@@ -35,9 +34,10 @@ function offsetBounds(date: string | null | undefined, sentAt: number, receivedA
  * The offset estimate after one more response: `estimate` (undefined before the first `Date` header) kept while the
  * header agrees with it, so that whole-second rounding does not make it jitter (nor the refresh points computed from
  * it), and moved to the middle of what the header allows when it does not (an NTP step, a resumed VM).
- * `sentAt`/`receivedAt` are local times around the request; an absent or unreadable header changes nothing.
+ * `date` is the header in ms since the epoch (as the HTTP layer parsed it); `sentAt`/`receivedAt` are local times
+ * around the request; an absent or unreadable header changes nothing.
  */
-export function nextClockOffset(estimate: number | undefined, date: string | null | undefined, sentAt: number, receivedAt: number): number | undefined {
+export function nextClockOffset(estimate: number | undefined, date: number | undefined, sentAt: number, receivedAt: number): number | undefined {
   const bounds = offsetBounds(date, sentAt, receivedAt);
   if (bounds === undefined) return estimate;
   const [lowest, highest] = bounds;

@@ -6,10 +6,8 @@ import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaAssertionInvalidError, SsaOptionError, SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
-import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
-import { parseRetryAfter } from '../http/retry-after.js';
 import { HttpTransportFailure, cleanServerText } from '../http/send.js';
 import { sendTokenRequest } from '../http/token-request.js';
 import type { HttpAnswer } from '../http/send.js';
@@ -136,12 +134,23 @@ export async function sendExchange(request: ExchangeRequest): Promise<ExchangeRe
 
   let answer: HttpAnswer;
   try {
-    answer = await sendTokenRequest({ url, clientId: request.clientId, clientSecret, form: body, timeout, fetch: request.fetch, signal, secrets: context.secrets });
+    answer = await sendTokenRequest({
+      url,
+      clientId: request.clientId,
+      clientSecret,
+      form: body,
+      timeout,
+      fetch: request.fetch,
+      signal,
+      secrets: context.secrets,
+      now: request.now,
+    });
   } catch (err) {
     throw transportError(err, context);
   }
+  request.onAnswer?.(answer);
 
-  const details = responseDetails(answer, context);
+  const details = responseDetails(answer);
   if (answer.ok) return tokenResult(answer, details, context);
   throw endpointError(answer, details, context);
 }
@@ -152,11 +161,16 @@ export interface ExchangeRequest {
   clientId: string;
   clientSecret: string;
   assertion: string;
+  /** The narrower scopes to ask for (sent as `scope`), if any. */
   scopes: readonly string[] | undefined;
+  /** The scopes the assertion asks for: the token's when the response names none and `scopes` is not given. */
+  assertionScopes: readonly string[];
   timeout: number;
   fetch: typeof fetch | undefined;
   signal: AbortSignal | undefined;
   now: () => number;
+  /** Sees every answer (errors included) before it is judged: the provider learns the server's clock and rate limit. */
+  onAnswer?: (answer: HttpAnswer) => void;
 }
 
 interface Context extends ExchangeRequest {
@@ -187,12 +201,15 @@ function normalizeOptions(options: ExchangeOptions): ExchangeRequest {
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new SsaOptionError('signal', `\`signal\` must be an AbortSignal, got ${describeType(options.signal)}.`);
   }
+  // The assertion is the only place a caller's scopes are written: read once, here at the boundary.
+  const claimed = decodeJwt(assertion)?.claims.scope;
   return {
     url: `${baseUrl}${TOKEN_ENDPOINT_PATH}`,
     clientId,
     clientSecret,
     assertion,
     scopes,
+    assertionScopes: Array.isArray(claimed) ? claimed.filter((s): s is string => typeof s === 'string') : [],
     timeout,
     fetch: options.fetch,
     signal: options.signal,
@@ -240,16 +257,14 @@ function tokenResult(response: HttpAnswer, details: ResponseDetails, context: Co
       scopes: Object.freeze(tokenScopes(scope, context)),
       serverDate: details.serverDate,
       requestId: details.requestId,
-      rateLimit: parseRateLimit(response.headers),
+      rateLimit: response.rateLimit,
     },
   );
 }
 
 function tokenScopes(responseScope: unknown, context: Context): string[] {
   if (typeof responseScope === 'string' && responseScope.trim() !== '') return responseScope.trim().split(/\s+/);
-  if (context.scopes !== undefined) return [...context.scopes];
-  const claimed = decodeJwt(context.assertion)?.claims.scope;
-  return Array.isArray(claimed) ? claimed.filter((s): s is string => typeof s === 'string') : [];
+  return [...(context.scopes ?? context.assertionScopes)];
 }
 
 function endpointError(response: HttpAnswer, details: ResponseDetails, context: Context): SsaTokenEndpointError {
@@ -303,7 +318,7 @@ function endpointError(response: HttpAnswer, details: ResponseDetails, context: 
       false,
     );
   }
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), all.serverDate ?? context.now());
+  const { retryAfter } = response;
   const wait = retryAfter === undefined ? 'later' : `after ${retryAfter} s`;
   if (status === 429) {
     return fail(
@@ -345,13 +360,12 @@ function transportError(err: unknown, context: Context): unknown {
   );
 }
 
-function responseDetails(response: HttpAnswer, context: Context): ResponseDetails {
-  const requestId = response.headers.get('x-request-id');
-  const serverDate = Date.parse(response.headers.get('date') ?? '');
+function responseDetails(response: HttpAnswer): ResponseDetails {
+  const { requestId, serverDate } = response;
   return {
     status: response.status,
-    ...(requestId === null || requestId === '' ? {} : { requestId: cleanServerText(requestId, context.secrets) }),
-    ...(Number.isNaN(serverDate) ? {} : { serverDate }),
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(serverDate === undefined ? {} : { serverDate }),
   };
 }
 

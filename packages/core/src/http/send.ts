@@ -1,5 +1,7 @@
 import ky from 'ky';
 import { abortable } from './abortable.js';
+import { parseRateLimit } from './rate-limit.js';
+import type { RateLimit } from './rate-limit.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause } from './safe-cause.js';
 
@@ -16,8 +18,10 @@ export interface HttpRequest {
   readonly fetch: typeof fetch | undefined;
   /** The caller's cancellation: when it fires, its reason is thrown as it is. */
   readonly signal?: AbortSignal | undefined;
-  /** What a transport error must not quote, beside the credential of the `authorization` header. */
+  /** What a transport error or a quoted header must not show, beside the credential of the `authorization` header. */
   readonly secrets?: readonly string[];
+  /** The time (ms since the epoch) an HTTP-date `Retry-After` is taken against when the response has no `Date`. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** A response, read whole. */
@@ -29,9 +33,14 @@ export interface HttpAnswer {
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
   readonly contentType: string | undefined;
+  /** The `x-request-id` header, cleaned of secrets and shortened, to quote to Autodesk support. */
   readonly requestId?: string;
   /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`), at most `MAX_RETRY_AFTER`. */
   readonly retryAfter?: number;
+  /** The `Date` header, in ms since the epoch: the server's clock. */
+  readonly serverDate?: number;
+  /** The rate-limit headers, when both are whole numbers. */
+  readonly rateLimit?: RateLimit;
 }
 
 /** The request never got a response: a timeout, or a network failure (`reason` is e.g. `ECONNREFUSED`). */
@@ -58,6 +67,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   const { signal } = request;
   let response: Response;
   let text: string;
+  const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
   try {
     const stop = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     // The signal is also raced here, not only handed to fetch: a hung request once outlived a 500 ms deadline by 30 s
@@ -79,7 +89,6 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
     // The fetch error's cause is the socket error (ECONNREFUSED...). A custom fetch may throw anything, quoting the
     // request: only a scrubbed summary is kept, without the credential the request carried.
-    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
     const cause = error instanceof Error && error.cause instanceof Error ? safeCause(error.cause, secrets) : undefined;
     const reason =
       (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? safeCause(error, secrets).message : 'unknown error');
@@ -87,8 +96,12 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   } finally {
     clearTimeout(timer);
   }
-  const requestId = response.headers.get('x-request-id') ?? '';
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.parse(response.headers.get('date') ?? '') || Date.now());
+  // Every header callers use is read here, once.
+  const { headers } = response;
+  const requestId = headers.get('x-request-id') ?? '';
+  const serverDate = Date.parse(headers.get('date') ?? '');
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), Number.isNaN(serverDate) ? (request.now ?? Date.now)() : serverDate);
+  const rateLimit = parseRateLimit(headers);
   return {
     status: response.status,
     ok: response.ok,
@@ -96,8 +109,10 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     text,
     json: parseJson(text),
     contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
-    ...(requestId === '' ? {} : { requestId: requestId.slice(0, MAX_FIELD_LENGTH) }),
+    ...(requestId === '' ? {} : { requestId: cleanServerText(requestId, secrets) }),
     ...(retryAfter === undefined ? {} : { retryAfter }),
+    ...(Number.isNaN(serverDate) ? {} : { serverDate }),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
   };
 }
 

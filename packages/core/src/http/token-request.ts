@@ -14,6 +14,8 @@ export interface TokenRequest {
   readonly signal?: AbortSignal | undefined;
   /** What a transport error must not quote, beside the credentials. */
   readonly secrets?: readonly string[];
+  /** The time (ms since the epoch) an HTTP-date `Retry-After` is taken against when the response has no `Date`. */
+  readonly now?: () => number;
 }
 
 /**
@@ -34,5 +36,6 @@ export function sendTokenRequest(request: TokenRequest): Promise<HttpAnswer> {
     fetch: request.fetch,
     signal: request.signal,
     secrets: [request.clientSecret, ...(request.secrets ?? [])],
+    now: request.now,
   });
 }

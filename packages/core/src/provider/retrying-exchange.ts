@@ -4,7 +4,6 @@ import { sleep } from '../clock.js';
 import { NOTABLE_CLOCK_SKEW } from '../clock-skew.js';
 import { SsaClosedError, SsaTokenEndpointError } from '../errors.js';
 import type { NormalizedProviderOptions } from './provider-options.js';
-import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { clampRetryAfter } from '../http/retry-after.js';
 import type { ServerTime } from './server-time.js';
@@ -38,7 +37,6 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
   const { options, time, signal } = context;
   const { clock, retry, identity } = options;
   const serverNow = (): number => time.now();
-  const fetch = observingFetch(options.fetch, context);
   const started = clock.monotonic();
   let attempt = 0;
   let skewRetried = false;
@@ -46,7 +44,6 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
     attempt++;
     context.onAttempt();
     const offsetUsed = time.offset;
-    const sent = time.read();
     try {
       // The options were checked once, by createTokenProvider(): signed and sent as they are.
       const assertion = await signAssertion({
@@ -58,16 +55,24 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
         lifetime: ASSERTION_LIFETIME,
         now: serverNow,
       });
+      const sent = time.read();
       const result = await sendExchange({
         url: `${identity.baseUrl}${TOKEN_ENDPOINT_PATH}`,
         clientId: identity.clientId,
         clientSecret: options.clientSecret,
         assertion,
         scopes: undefined,
+        // The scopes travel as data: the token has the identity's unless the response names others.
+        assertionScopes: identity.scopes,
         timeout: options.timeout,
-        fetch,
+        fetch: options.fetch,
         signal,
         now: serverNow,
+        // Every answer's Date (errors included) teaches the server's time; its rate-limit headers, how close the limit is.
+        onAnswer: (answer) => {
+          time.observe(answer.serverDate, sent, time.read());
+          if (answer.rateLimit !== undefined) context.onRateLimit(answer.rateLimit);
+        },
       });
       context.onToken(result.accessToken);
       // Counted from when the request left, so the token is never thought to live longer than it does.
@@ -75,7 +80,7 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
       return {
         accessToken: result.accessToken,
         tokenType: 'Bearer',
-        scopes: result.scopes.length > 0 ? result.scopes : identity.scopes,
+        scopes: result.scopes,
         obtainedAt,
         // The token's `exp` is whole seconds and the skew estimate (from a whole-second Date header) is off by up to
         // half a second: count the token as ending that much sooner, so that it is never sent once expired.
@@ -97,17 +102,4 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
       await sleep(clock, delay, signal);
     }
   }
-}
-
-/** The exchange's fetch, reading every response's `Date` header into the time estimate and its rate-limit headers (errors included). */
-function observingFetch(fetch: typeof globalThis.fetch, context: RetryingExchange): typeof globalThis.fetch {
-  const { time } = context;
-  return async (input, init) => {
-    const sent = time.read();
-    const response = await fetch(input, init);
-    time.observe(response.headers.get('date'), sent, time.read());
-    const rateLimit = parseRateLimit(response.headers);
-    if (rateLimit !== undefined) context.onRateLimit(rateLimit);
-    return response;
-  };
 }

@@ -53,8 +53,8 @@ export class ServerTime {
     return Math.max(this.#clock.monotonic() + (this.#monotonic ?? this.#monotonicGuess), this.#clock.now() + (this.#wall ?? 0));
   }
 
-  /** Learns from one response's `Date` header, given the readings taken around its request. */
-  observe(date: string | null | undefined, sent: ClockReading, received: ClockReading): void {
+  /** Learns from one response's `Date` header (ms since the epoch), given the readings taken around its request. */
+  observe(date: number | undefined, sent: ClockReading, received: ClockReading): void {
     this.#wall = nextClockOffset(this.#wall, date, sent.wall, received.wall);
     this.#monotonic = nextClockOffset(this.#monotonic, date, sent.monotonic, received.monotonic);
   }

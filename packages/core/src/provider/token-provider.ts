@@ -1,4 +1,4 @@
-import { createAccessToken } from '../access-token.js';
+import { accessTokenOf } from '../access-token.js';
 import type { AccessToken } from '../access-token.js';
 import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
@@ -430,8 +430,8 @@ class CachingTokenProvider implements TokenProvider {
     const quarter = quarterLife(stored);
     const offset = this.#time.offset;
     // The identity's frozen scopes when the token has the same (the usual case): the token then holds no copy of its own.
-    const scopes = sameList(stored.scopes, this.identity.scopes) ? this.identity.scopes : stored.scopes;
-    const token = createAccessToken({ accessToken: stored.accessToken, expiresAt: stored.expiresAt - offset, scopes });
+    const scopes = sameList(stored.scopes, this.identity.scopes) ? this.identity.scopes : Object.freeze([...stored.scopes]);
+    const token = accessTokenOf(stored.accessToken, stored.expiresAt - offset, scopes);
     const entry: CacheEntry = {
       stored,
       token,
