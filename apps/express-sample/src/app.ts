@@ -1,4 +1,4 @@
-import { tokenFailureResponse } from '@aps-ssa/core';
+import { tokenHealth } from '@aps-ssa/core';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
 import type { SsaTokenMiddlewareOptions } from '@aps-ssa/express-middleware';
 import express from 'express';
@@ -15,17 +15,10 @@ export function createApp(options: SsaTokenMiddlewareOptions = {}): Express {
 
   // Can a token be had, and for how long? (Not behind the middleware: it answers 503 itself.)
   app.get('/healthz', async (_req, res) => {
-    try {
-      const { expiresAt, scopes } = await aps.provider.getToken();
-      const expiresIn = Math.floor((expiresAt - Date.now()) / 1000);
-      res.json({ status: 'ok', expiresAt: new Date(expiresAt).toISOString(), expiresIn, scopes });
-    } catch (error) {
-      const answer = tokenFailureResponse(error);
-      if (answer === undefined) throw error;
-      // The reason names this server's service account and quotes APS: for the log, not for probers.
-      console.error(`healthz: ${answer.code}: ${(error as Error).message}`);
-      res.status(503).json({ status: 'unavailable', error: answer.code, message: answer.message });
-    }
+    const health = await tokenHealth(aps.provider);
+    // The reason names this server's service account and quotes APS: for the log, not for probers.
+    if (health.status === 503) console.error(`healthz: ${health.body.error}: ${health.reason}`);
+    res.status(health.status).json(health.body);
   });
 
   // The service account's APS profile: req.aps.client sends its token (and refreshes it on a 401).

@@ -1,4 +1,4 @@
-import { tokenFailureResponse } from '@aps-ssa/core';
+import { tokenHealth } from '@aps-ssa/core';
 import { SsaStrategy } from '@aps-ssa/passport-strategy';
 import type { SsaAuthInfo, SsaStrategyOptions } from '@aps-ssa/passport-strategy';
 import express from 'express';
@@ -24,17 +24,10 @@ export function createApp(options: SsaStrategyOptions = {}): Express {
 
   // Can a token be had, and for how long?
   app.get('/healthz', async (_req, res) => {
-    try {
-      const { expiresAt, scopes } = await strategy.provider.getToken();
-      const expiresIn = Math.floor((expiresAt - Date.now()) / 1000);
-      res.json({ status: 'ok', expiresAt: new Date(expiresAt).toISOString(), expiresIn, scopes });
-    } catch (error) {
-      const answer = tokenFailureResponse(error);
-      if (answer === undefined) throw error;
-      // The reason names this server's service account and quotes APS: for the log, not for probers.
-      console.error(`healthz: ${answer.code}: ${(error as Error).message}`);
-      res.status(503).json({ status: 'unavailable', error: answer.code, message: answer.message });
-    }
+    const health = await tokenHealth(strategy.provider);
+    // The reason names this server's service account and quotes APS: for the log, not for probers.
+    if (health.status === 503) console.error(`healthz: ${health.body.error}: ${health.reason}`);
+    res.status(health.status).json(health.body);
   });
 
   // Authenticated as the service account: req.user is its identity, req.authInfo its token and APS client.

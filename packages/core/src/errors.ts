@@ -17,6 +17,27 @@
  */
 
 /**
+ * The codes an {@link SsaTokenEndpointError} carries, at run time.
+ *
+ * @example
+ * ```ts
+ * const isEndpointCode = (code: string) => (SSA_TOKEN_ENDPOINT_ERROR_CODES as readonly string[]).includes(code);
+ * ```
+ */
+export const SSA_TOKEN_ENDPOINT_ERROR_CODES = Object.freeze([
+  'ERR_SSA_ASSERTION_INVALID',
+  'ERR_SSA_INVALID_GRANT',
+  'ERR_SSA_INVALID_CLIENT',
+  'ERR_SSA_INVALID_REQUEST',
+  'ERR_SSA_FORBIDDEN',
+  'ERR_SSA_RATE_LIMITED',
+  'ERR_SSA_SERVER',
+  'ERR_SSA_BAD_RESPONSE',
+  'ERR_SSA_NETWORK',
+  'ERR_SSA_TIMEOUT',
+] as const);
+
+/**
  * Every stable error code, at run time: for code that checks a code it did not make (a store reviving a shared
  * failure, a test). New codes may be added; existing ones never change meaning.
  *
@@ -35,16 +56,7 @@ export const SSA_ERROR_CODES = Object.freeze([
   'ERR_SSA_KEY_TOO_SMALL',
   'ERR_SSA_KEY_ENCRYPTED',
   'ERR_SSA_KEY_FILE',
-  'ERR_SSA_ASSERTION_INVALID',
-  'ERR_SSA_INVALID_GRANT',
-  'ERR_SSA_INVALID_CLIENT',
-  'ERR_SSA_INVALID_REQUEST',
-  'ERR_SSA_FORBIDDEN',
-  'ERR_SSA_RATE_LIMITED',
-  'ERR_SSA_SERVER',
-  'ERR_SSA_BAD_RESPONSE',
-  'ERR_SSA_NETWORK',
-  'ERR_SSA_TIMEOUT',
+  ...SSA_TOKEN_ENDPOINT_ERROR_CODES,
   'ERR_SSA_TOKEN_UNAVAILABLE',
   'ERR_SSA_CLOSED',
   'ERR_SSA_API',
@@ -159,27 +171,6 @@ export interface SsaTokenEndpointErrorDetails {
   /** The response's `Date` header in milliseconds since the epoch, to estimate clock skew. */
   readonly serverDate?: number;
 }
-
-/**
- * The codes an {@link SsaTokenEndpointError} carries, at run time.
- *
- * @example
- * ```ts
- * const isEndpointCode = (code: string) => (SSA_TOKEN_ENDPOINT_ERROR_CODES as readonly string[]).includes(code);
- * ```
- */
-export const SSA_TOKEN_ENDPOINT_ERROR_CODES = Object.freeze([
-  'ERR_SSA_ASSERTION_INVALID',
-  'ERR_SSA_INVALID_GRANT',
-  'ERR_SSA_INVALID_CLIENT',
-  'ERR_SSA_INVALID_REQUEST',
-  'ERR_SSA_FORBIDDEN',
-  'ERR_SSA_RATE_LIMITED',
-  'ERR_SSA_SERVER',
-  'ERR_SSA_BAD_RESPONSE',
-  'ERR_SSA_NETWORK',
-  'ERR_SSA_TIMEOUT',
-] as const satisfies readonly SsaErrorCode[]);
 
 /** Codes of {@link SsaTokenEndpointError}: one of {@link SSA_TOKEN_ENDPOINT_ERROR_CODES}. */
 export type SsaTokenEndpointErrorCode = (typeof SSA_TOKEN_ENDPOINT_ERROR_CODES)[number];

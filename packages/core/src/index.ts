@@ -69,3 +69,5 @@ export { createApsClient } from './client/aps-client.js';
 export type { ApsClient, ApsClientOptions } from './client/aps-client.js';
 export { tokenFailureResponse } from './adapter/token-failure-response.js';
 export type { TokenFailureResponse } from './adapter/token-failure-response.js';
+export { tokenHealth } from './adapter/token-health.js';
+export type { TokenHealth } from './adapter/token-health.js';

@@ -88,6 +88,11 @@ export function closestName(name: string, known: readonly string[]): string | un
   return best;
 }
 
+/** Whether `value` is an object with a function under each of `methods`: how a store or provider given by a caller is recognised. */
+export function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
 /**
  * A short, secret-free description of a value's type for error messages (never the value itself).
  *

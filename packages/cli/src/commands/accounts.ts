@@ -7,6 +7,7 @@ import { envLine } from '../env-lines.js';
 import { formatIso, formatWhen, lastUsed } from '../human-time.js';
 import { table, writeJson, writeLines } from '../output.js';
 import { confirmDeletion, YES_FLAG } from './confirm-deletion.js';
+import { statusCommands } from './status-commands.js';
 
 const ID_ARGUMENT = [{ name: 'ID', description: 'the service account id, e.g. 6BNJQT7RR7GTJ5QY' }];
 const DEFAULT_LAST_NAME = 'ServiceAccount'; // S1's own example: lastName allows no spaces
@@ -78,26 +79,21 @@ const get: CommandSpec = {
   },
 };
 
-function statusCommand(action: 'enable' | 'disable'): CommandSpec {
-  const effect =
-    action === 'enable'
-      ? 'Enables a DISABLED (or DEACTIVATED) service account: its assertions are accepted again.'
-      : 'Disables a service account: APS refuses its assertions and its keys cannot be managed until it is enabled again.';
-  return {
-    name: `accounts ${action}`,
-    summary: `${action} a service account`,
-    description: effect,
-    arguments: ID_ARGUMENT,
-    examples: [`aps-ssa accounts ${action} 6BNJQT7RR7GTJ5QY --env-file .env`],
-    async run(context) {
-      const admin = adminClient(context);
-      const id = context.args[0] ?? '';
-      const account = await adminCall(context, () => (action === 'enable' ? admin.enableServiceAccount(id) : admin.disableServiceAccount(id)));
-      writeAccount(context, account);
-      return 0;
-    },
-  };
-}
+const [enable, disable] = statusCommands({
+  group: 'accounts',
+  what: 'a service account',
+  descriptions: {
+    enable: 'Enables a DISABLED (or DEACTIVATED) service account: its assertions are accepted again.',
+    disable: 'Disables a service account: APS refuses its assertions and its keys cannot be managed until it is enabled again.',
+  },
+  arguments: ID_ARGUMENT,
+  example: '6BNJQT7RR7GTJ5QY',
+  async apply(context, action) {
+    const admin = adminClient(context);
+    const id = context.args[0] ?? '';
+    writeAccount(context, await adminCall(context, () => (action === 'enable' ? admin.enableServiceAccount(id) : admin.disableServiceAccount(id))));
+  },
+});
 
 const remove: CommandSpec = {
   name: 'accounts delete',
@@ -136,4 +132,4 @@ function writeAccount(context: CommandContext, account: ServiceAccount): void {
   ]);
 }
 
-export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [list, create, get, statusCommand('enable'), statusCommand('disable'), remove];
+export const ACCOUNT_COMMANDS: readonly CommandSpec[] = [list, create, get, enable, disable, remove];

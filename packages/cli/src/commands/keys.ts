@@ -4,6 +4,7 @@ import { formatIso, lastUsed } from '../human-time.js';
 import { keepNewKey, NEW_KEY_FLAGS, newKeyDestination, privateKeyWhereabouts, writeKeySettings } from '../new-key.js';
 import { table, writeJson, writeLines } from '../output.js';
 import { confirmDeletion, YES_FLAG } from './confirm-deletion.js';
+import { statusCommands } from './status-commands.js';
 
 const KID_ARGUMENT = [{ name: 'KID', description: 'the key id, e.g. c546e44b-4b98-48cc-a4fa-7a3af5289af5' }];
 
@@ -69,29 +70,26 @@ const create: CommandSpec = {
   },
 };
 
-function statusCommand(action: 'enable' | 'disable'): CommandSpec {
-  const status = action === 'enable' ? 'ENABLED' : 'DISABLED';
-  return {
-    name: `keys ${action}`,
-    summary: `${action} a key`,
-    description:
-      action === 'enable'
-        ? 'Enables a disabled key: assertions signed with it are accepted again.'
-        : 'Disables a key: APS refuses assertions signed with it until it is enabled again.',
-    arguments: KID_ARGUMENT,
-    flags: { account: ACCOUNT_FLAG },
-    examples: [`aps-ssa keys ${action} c546e44b-4b98-48cc-a4fa-7a3af5289af5 --env-file .env`],
-    async run(context) {
-      const id = accountId(context);
-      const kid = context.args[0] ?? '';
-      const admin = adminClient(context);
-      await adminCall(context, () => (action === 'enable' ? admin.enableKey(id, kid) : admin.disableKey(id, kid)));
-      if (context.json) writeJson(context.io, { serviceAccountId: id, keyId: kid, status });
-      else writeLines(context.io, [`Key ${kid} of service account ${id} is now ${status}.`]);
-      return 0;
-    },
-  };
-}
+const [enable, disable] = statusCommands({
+  group: 'keys',
+  what: 'a key',
+  descriptions: {
+    enable: 'Enables a disabled key: assertions signed with it are accepted again.',
+    disable: 'Disables a key: APS refuses assertions signed with it until it is enabled again.',
+  },
+  arguments: KID_ARGUMENT,
+  flags: { account: ACCOUNT_FLAG },
+  example: 'c546e44b-4b98-48cc-a4fa-7a3af5289af5',
+  async apply(context, action) {
+    const id = accountId(context);
+    const kid = context.args[0] ?? '';
+    const admin = adminClient(context);
+    await adminCall(context, () => (action === 'enable' ? admin.enableKey(id, kid) : admin.disableKey(id, kid)));
+    const status = action === 'enable' ? 'ENABLED' : 'DISABLED';
+    if (context.json) writeJson(context.io, { serviceAccountId: id, keyId: kid, status });
+    else writeLines(context.io, [`Key ${kid} of service account ${id} is now ${status}.`]);
+  },
+});
 
 const remove: CommandSpec = {
   name: 'keys delete',
@@ -118,4 +116,4 @@ const remove: CommandSpec = {
   },
 };
 
-export const KEY_COMMANDS: readonly CommandSpec[] = [list, create, statusCommand('enable'), statusCommand('disable'), remove];
+export const KEY_COMMANDS: readonly CommandSpec[] = [list, create, enable, disable, remove];

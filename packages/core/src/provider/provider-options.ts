@@ -7,7 +7,7 @@ import type { SsaConfigOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
 import { identityKey, normalizeScopes } from '../store/identity-key.js';
 import type { TokenIdentity } from '../store/identity-key.js';
-import { IDENTITY_OPTIONS, PROVIDER_OPTIONS, describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
+import { IDENTITY_OPTIONS, PROVIDER_OPTIONS, describeType, hasMethods, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
 import type { TokenStore } from '../store/token-store.js';
 
@@ -254,17 +254,10 @@ function normalizeRetry(value: TokenProviderOptions['retry']): RetryPolicy {
 
 function normalizeStore(store: unknown): TokenStore | undefined {
   if (store === undefined) return undefined;
-  const candidate = store as Partial<TokenStore> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.get !== 'function' ||
-    typeof candidate.refresh !== 'function' ||
-    typeof candidate.delete !== 'function'
-  ) {
+  if (!hasMethods(store, ['get', 'refresh', 'delete'])) {
     throw new SsaOptionError('store', '`store` must implement TokenStore: `get(key)`, `refresh(key, exchange, options)` and `delete(key)`.');
   }
-  return candidate as TokenStore;
+  return store as TokenStore;
 }
 
 // Read at each call (a test or an agent may replace the global), and one function for every provider.

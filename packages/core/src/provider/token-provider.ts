@@ -4,7 +4,7 @@ import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
-import { describeType } from '../options.js';
+import { describeType, hasMethods } from '../options.js';
 import type { TokenIdentity } from '../store/identity-key.js';
 import { MemoryTokenStore } from '../store/memory-token-store.js';
 import { normalizeProviderOptions } from './provider-options.js';
@@ -149,18 +149,10 @@ export function createTokenProvider(options?: TokenProviderOptions): TokenProvid
  * provider from a caller (`createApsClient`, the framework adapters). Internal.
  */
 export function requireTokenProvider(value: unknown, option = 'provider'): TokenProvider {
-  const candidate = value as Partial<TokenProvider> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.getToken !== 'function' ||
-    typeof candidate.peek !== 'function' ||
-    typeof candidate.invalidate !== 'function' ||
-    typeof candidate.close !== 'function'
-  ) {
+  if (!hasMethods(value, ['getToken', 'peek', 'invalidate', 'close'])) {
     throw new SsaOptionError(option, `\`${option}\` must be a TokenProvider (from createTokenProvider()), got ${describeType(value)}.`);
   }
-  return candidate as TokenProvider;
+  return value as TokenProvider;
 }
 
 /** A token in the cache, with what the provider derived from it. */
