@@ -1,4 +1,4 @@
-import { tokenHealth } from '@aps-ssa/core';
+import { tokenFailureResponse, tokenHealth } from '@aps-ssa/core';
 import { SsaStrategy } from '@aps-ssa/passport-strategy';
 import type { SsaAuthInfo, SsaStrategyOptions } from '@aps-ssa/passport-strategy';
 import express from 'express';
