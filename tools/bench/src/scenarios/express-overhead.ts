@@ -49,12 +49,11 @@ export const expressOverhead: Scenario = {
             (overhead.value > 1.03
               ? " A middleware cannot make an app faster: a throughput ratio above 1 is the machine's noise, which the CPU time per request resists better."
               : ''),
-          // From a CPU profile, so shown whatever this run's noise made of the ratios.
-          "Where the cost is (a CPU profile of the app under load, sampled every 100 µs): the middleware's own frames, `ssaToken`, the " +
-            '`getToken()` it calls with its `Date.now()`, and the promise callback that sets `req.aps` and calls `next()`, add up to about 1 µs ' +
-            "per request, under 1 % of what a request costs here. A larger gap is this machine's noise or second-order effects of continuing " +
-            'the request one promise turn later (garbage collection, how Node batches the socket writes) that changed sign from run to run. ' +
-            'No cheap fix is left in the hot path: skipping that promise turn would need a synchronous accessor for a cached token in core.',
+          // How the middleware works, so shown whatever this run's noise made of the ratios.
+          'What the middleware does per request on a warm cache: one synchronous `provider.peek()` (two clock reads and the expiry ' +
+            'checks), then `req.aps` is set to the frozen context shared by every request of that token and `next()` runs in the same ' +
+            'turn: no promise and no allocation of its own. Only a request that must wait for a token goes through `getToken()`. ' +
+            "A gap larger than those few checks is this machine's noise.",
         ],
       };
     } finally {
