@@ -1,7 +1,7 @@
 import { EmulatorOptionError } from './errors.js';
-import { isKnownScope } from './scopes.js';
-import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_RATE_LIMIT, MAX_TOKEN_LIFETIME_SECONDS } from './settings.js';
-import { rejectUnknownKeys, requireInteger } from './unknown-keys.js';
+import { isKnownScope } from './tokens/scopes.js';
+import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_RATE_LIMIT, MAX_TOKEN_LIFETIME_SECONDS } from './control/settings.js';
+import { rejectUnknownKeys, requireInteger } from './lib/unknown-keys.js';
 
 /**
  * Options of `startEmulator`.

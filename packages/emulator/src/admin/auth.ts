@@ -1,9 +1,9 @@
 import { sendSsaError, SSA_DETAILS } from './errors.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { takeRateLimit } from '../http/rate-limit.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import type { AppRecord } from '../state.js';
+import type { AppRecord } from '../state/state.js';
 
 /** The S1 `security` scopes of the SSA admin operations. */
 export type AdminScope =

@@ -1,13 +1,13 @@
 import { authorizeAdmin, type AdminScope } from './auth.js';
 import { SSA_CONTENT_TYPE, SSA_DETAILS, sendSsaError } from './errors.js';
 import { checkAccountName, parseJsonObject, parseStatusBody, type Checked } from './validation.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { EmulatorStateError } from '../errors.js';
 import { answerWithFault } from '../http/fault-response.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import type { AppRecord, KeyRecord, ServiceAccountRecord } from '../state.js';
+import type { AppRecord, KeyRecord, ServiceAccountRecord } from '../state/state.js';
 import { keyDetails, serviceAccountDetails } from './state-views.js';
 
 export const SERVICE_ACCOUNTS_PATH = '/authentication/v2/service-accounts';

@@ -1,5 +1,5 @@
-import { formatGoTime } from '../go-time.js';
-import type { KeyRecord, ServiceAccountRecord } from '../state.js';
+import { formatGoTime } from '../lib/go-time.js';
+import type { KeyRecord, ServiceAccountRecord } from '../state/state.js';
 
 const goTime = (ms: number | undefined): string => (ms === undefined ? '' : formatGoTime(ms));
 

@@ -1,6 +1,6 @@
-import type { VerifiedToken } from '../access-tokens.js';
+import type { VerifiedToken } from '../tokens/access-tokens.js';
 import { authenticateClient } from '../http/client-auth.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { answerWithFault } from '../http/fault-response.js';
 import { readForm } from '../http/form-body.js';
 import { NO_STORE_HEADERS, sendOAuthError } from '../http/oauth-response.js';

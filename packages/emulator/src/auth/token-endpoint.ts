@@ -1,6 +1,6 @@
-import { judgeAssertion, type RequestedScopeProblem } from '../assertion-judge.js';
+import { judgeAssertion, type RequestedScopeProblem } from '../tokens/assertion-judge.js';
 import { authenticateClient } from '../http/client-auth.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { answerWithFault } from '../http/fault-response.js';
 import { readForm } from '../http/form-body.js';
 import { NO_STORE_HEADERS, sendOAuthError } from '../http/oauth-response.js';
@@ -8,7 +8,7 @@ import { CLIENT_CREDENTIALS_RATE_LIMIT, showRateLimit, takeRateLimit } from '../
 import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from '../scopes.js';
+import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from '../tokens/scopes.js';
 
 export const TOKEN_PATH = '/authentication/v2/token';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

@@ -1,4 +1,4 @@
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import type { RequestContext } from './request-context.js';
 import type { EmulatorRuntime } from '../runtime.js';
 

@@ -1,4 +1,4 @@
-import { requireInteger } from './unknown-keys.js';
+import { requireInteger } from '../lib/unknown-keys.js';
 
 /** `expires_in` of APS tokens (reference §2, D-tok, D-t3). */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;

@@ -1,8 +1,8 @@
 import { generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SignJWT, jwtVerify } from 'jose';
-import { nowSeconds, type EmulatorClock } from './clock.js';
-import { newSigningKeyId } from './ids.js';
+import { nowSeconds, type EmulatorClock } from '../lib/clock.js';
+import { newSigningKeyId } from '../lib/ids.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

@@ -1,9 +1,9 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { writeFileAtomically } from './atomic-file.js';
-import { startEmulator, type Emulator } from './emulator.js';
+import { writeFileAtomically } from '../lib/atomic-file.js';
+import { startEmulator, type Emulator } from '../emulator.js';
 import { formatEnvFile } from './env-file.js';
-import type { EmulatorOptions } from './options.js';
+import type { EmulatorOptions } from '../options.js';
 
 /**
  * Where `runEmulatorCli` writes and what stops it.
