@@ -10,6 +10,7 @@ import { Counters, type EmulatorCounters } from './control/counters.js';
 import { FaultQueue, type EmulatorFaults } from './control/faults.js';
 import { registerIntrospectionRoutes } from './auth/introspection-endpoints.js';
 import { registerJwksRoutes } from './auth/jwks-endpoint.js';
+import { registerOidcDiscoveryRoutes } from './auth/oidc-discovery-endpoint.js';
 import { normaliseOptions, type EmulatorOptions } from './options.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { RequestContext } from './http/request-context.js';
@@ -140,7 +141,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const counters = new Counters();
   const log = new RequestLog(config.requestLogSize);
   const faults = new FaultQueue();
-  const settings = new Settings(config.tokenLifetime, config.rateLimit);
+  const settings = new Settings(config.tokenLifetime, config.rateLimit, config.strict);
   const runtime: EmulatorRuntime = {
     clock,
     state,
@@ -155,6 +156,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const router = new Router();
   registerTokenRoutes(router, runtime);
   registerJwksRoutes(router, runtime);
+  registerOidcDiscoveryRoutes(router, runtime);
   registerIntrospectionRoutes(router, runtime);
   registerUserProfileRoutes(router, runtime);
   registerAdminRoutes(router, runtime);
