@@ -25,14 +25,20 @@ function gatewayError(ctx: RequestContext, status: 401 | 403, developerMessage: 
 }
 
 const INVALID_TOKEN = 'The access token provided is invalid or has expired.';
+const BEARER = /^Bearer +(\S+) *$/i;
+/**
+ * `@aps_sdk/authentication` 1.0.1's `getUserInfo(token)` sends the token as the whole `Authorization` header, with
+ * no scheme; APS presumably answers its own SDK [U], so `/userinfo` takes a bare token as well as a Bearer one.
+ */
+const BEARER_OR_BARE = /^(?:Bearer +)?(\S+) *$/i;
 
 /**
  * The checks both user endpoints make: a valid, unrevoked SSA (3-legged) token of an existing account with
  * `user-profile:read`. Returns the account, or answers the gateway's error and returns `undefined`.
  */
-async function authorizeUser(ctx: RequestContext, runtime: EmulatorRuntime): Promise<ServiceAccountRecord | undefined> {
+async function authorizeUser(ctx: RequestContext, runtime: EmulatorRuntime, header: RegExp): Promise<ServiceAccountRecord | undefined> {
   if (answerWithFault(ctx, runtime)) return undefined;
-  const match = /^Bearer +(\S+) *$/i.exec(ctx.header('authorization') ?? '');
+  const match = header.exec(ctx.header('authorization') ?? '');
   if (!match) return gatewayError(ctx, 401, INVALID_TOKEN, 'no Bearer token');
   const token = await runtime.tokens.verify(match[1]!);
   if (!token.ok) {
@@ -54,7 +60,7 @@ async function authorizeUser(ctx: RequestContext, runtime: EmulatorRuntime): Pro
 
 async function handleMe(ctx: RequestContext, runtime: EmulatorRuntime): Promise<void> {
   ctx.endpoint = 'userprofile';
-  const account = await authorizeUser(ctx, runtime);
+  const account = await authorizeUser(ctx, runtime, BEARER);
   if (!account) return;
   // Shaped like APS's user profile (userprofile/v1 users/@me); the SSA's values are inferred [U].
   ctx.sendJson(200, {
@@ -79,7 +85,7 @@ async function handleMe(ctx: RequestContext, runtime: EmulatorRuntime): Promise<
  */
 async function handleUserInfo(ctx: RequestContext, runtime: EmulatorRuntime): Promise<void> {
   ctx.endpoint = 'userinfo';
-  const account = await authorizeUser(ctx, runtime);
+  const account = await authorizeUser(ctx, runtime, BEARER_OR_BARE);
   if (!account) return;
   ctx.sendJson(200, {
     sub: account.serviceAccountId,
