@@ -75,6 +75,8 @@ describe('@aps_sdk/authentication against the emulator', () => {
       grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       id_token_signing_alg_values_supported: ['RS256'],
     });
+    expect(spec.scopes_supported).toHaveLength(16);
+    expect(spec.scopes_supported).toEqual(expect.arrayContaining(['user-profile:read', 'data:read', 'bucket:delete', 'openid']));
     const jwks = (await (await fetch(spec.jwks_uri!)).json()) as { keys: unknown[] };
     expect(jwks.keys).toHaveLength(1);
   });

@@ -25,8 +25,8 @@ export function parseJsonObject(body: Buffer): Checked<Record<string, unknown>> 
 /**
  * The characters each field of Create Service Account may hold. S1 describes `name` as "alphanumeric characters and
  * dashes", yet the beta spec's own example is `test_service_account` and the naming guidelines allow `_`
- * (reference §1), so `_` is accepted when `strict` is off (the strict reading refuses it, see below); `firstName` allows "alphanumeric characters, dashes, and underscores" and
- * `lastName` "only alphanumeric characters and dashes", word for word (S1 `create-service-account-payload`). That
+ * (reference §1), so `_` is accepted (the strict reading refuses it, see below); `firstName` allows "alphanumeric
+ * characters, dashes, and underscores" and `lastName` "only alphanumeric characters and dashes", word for word (S1 `create-service-account-payload`). That
  * also keeps out `%`, `/` and `&#`, which S1 names. "Alphanumeric" is read as ASCII letters and digits [U].
  */
 const ALLOWED_CHARACTERS = {
@@ -74,7 +74,8 @@ export function checkAccountName(field: AccountNameField, value: unknown, strict
   const invalid = `The '${field}' contains invalid characters.`;
   if (typeof value !== 'string') return fail(invalid);
   if (value.length < NAME_MIN_LENGTH || value.length > NAME_MAX_LENGTH) {
-    return fail(`The length of the '${field}' should be between ${NAME_MIN_LENGTH} and ${strict && field === 'name' ? STRICT_NAME_MAX_LENGTH : NAME_MAX_LENGTH} characters.`);
+    const max = strict && field === 'name' ? STRICT_NAME_MAX_LENGTH : NAME_MAX_LENGTH;
+    return fail(`The length of the '${field}' should be between ${NAME_MIN_LENGTH} and ${max} characters.`);
   }
   if (!ALLOWED_CHARACTERS[field].test(value)) return fail(invalid);
   if (!/[A-Za-z0-9]/.test(value)) return fail(`The '${field}' should contain at least one alpha numeric character.`);

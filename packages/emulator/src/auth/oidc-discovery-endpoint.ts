@@ -3,6 +3,7 @@ import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';
 import { TOKEN_ISSUER } from '../tokens/access-tokens.js';
+import { DOCUMENTED_SCOPES } from '../tokens/scopes.js';
 import { JWKS_PATH } from './jwks-endpoint.js';
 import { INTROSPECT_PATH, REVOKE_PATH } from './introspection-endpoints.js';
 import { TOKEN_PATH } from './token-endpoint.js';
@@ -15,24 +16,7 @@ export const OIDC_DISCOVERY_PATH = '/.well-known/openid-configuration';
  * jwt-bearer, reference §2), and `authorization_code` is listed although the emulator has no authorize endpoint.
  */
 const OIDC_LISTS = {
-  scopes_supported: [
-    'user-profile:read',
-    'user:read',
-    'user:write',
-    'viewables:read',
-    'data:read',
-    'data:write',
-    'data:create',
-    'data:search',
-    'bucket:create',
-    'bucket:read',
-    'bucket:update',
-    'bucket:delete',
-    'code:all',
-    'account:read',
-    'account:write',
-    'openid',
-  ],
+  scopes_supported: DOCUMENTED_SCOPES,
   response_types_supported: ['code', 'code id_token', 'id_token'],
   response_modes_supported: ['fragment', 'form_post', 'query'],
   grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
