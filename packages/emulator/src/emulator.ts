@@ -1,25 +1,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenAuthority } from './access-tokens.js';
+import { TokenAuthority } from './tokens/access-tokens.js';
 import { registerAdminRoutes } from './admin/routes.js';
-import { createClock, type EmulatorClock } from './clock.js';
+import { createClock, type EmulatorClock } from './lib/clock.js';
 import { CONSOLE_PATH } from './console/page.js';
 import { registerConsoleRoutes } from './console/routes.js';
 import { registerControlRoutes } from './console/control-routes.js';
-import { Counters, type EmulatorCounters } from './counters.js';
-import { FaultQueue, type EmulatorFaults } from './faults.js';
+import { Counters, type EmulatorCounters } from './control/counters.js';
+import { FaultQueue, type EmulatorFaults } from './control/faults.js';
 import { registerIntrospectionRoutes } from './auth/introspection-endpoints.js';
 import { registerJwksRoutes } from './auth/jwks-endpoint.js';
+import { registerOidcDiscoveryRoutes } from './auth/oidc-discovery-endpoint.js';
 import { normaliseOptions, type EmulatorOptions } from './options.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { RequestContext } from './http/request-context.js';
-import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { RequestLog, type RequestLogEntry } from './control/request-log.js';
 import { Router } from './http/router.js';
 import type { EmulatorRuntime } from './runtime.js';
-import { createSeedIdentity, describeSeed, type EmulatorSeed } from './seed.js';
-import { Settings } from './settings.js';
-import { EmulatorState } from './state.js';
-import { readStateFile, StateFileWriter } from './state-file.js';
+import { createSeedIdentity, describeSeed, type EmulatorSeed } from './state/seed.js';
+import { Settings } from './control/settings.js';
+import { EmulatorState } from './state/state.js';
+import { readStateFile, StateFileWriter } from './state/state-file.js';
 import { registerTokenRoutes } from './auth/token-endpoint.js';
 import { registerUserProfileRoutes } from './auth/userprofile-endpoint.js';
 
@@ -140,7 +141,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const counters = new Counters();
   const log = new RequestLog(config.requestLogSize);
   const faults = new FaultQueue();
-  const settings = new Settings(config.tokenLifetime, config.rateLimit);
+  const settings = new Settings(config.tokenLifetime, config.rateLimit, config.strict);
   const runtime: EmulatorRuntime = {
     clock,
     state,
@@ -155,6 +156,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const router = new Router();
   registerTokenRoutes(router, runtime);
   registerJwksRoutes(router, runtime);
+  registerOidcDiscoveryRoutes(router, runtime);
   registerIntrospectionRoutes(router, runtime);
   registerUserProfileRoutes(router, runtime);
   registerAdminRoutes(router, runtime);

@@ -1,11 +1,11 @@
-export type { AccessTokenClaims } from './access-tokens.js';
-export { ASSERTION_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './assertion-judge.js';
-export { runEmulatorCli, type EmulatorCliIo } from './cli.js';
-export type { EmulatorClock } from './clock.js';
-export type { EmulatorCounters, OutcomeCounts } from './counters.js';
+export type { AccessTokenClaims } from './tokens/access-tokens.js';
+export { ASSERTION_AUDIENCE, MAX_ASSERTION_LIFETIME_SECONDS } from './tokens/assertion-judge.js';
+export { runEmulatorCli, type EmulatorCliIo } from './launch/cli.js';
+export type { EmulatorClock } from './lib/clock.js';
+export type { EmulatorCounters, OutcomeCounts } from './control/counters.js';
 export { startEmulator, type Emulator } from './emulator.js';
-export { ENDPOINTS, type EndpointName } from './endpoints.js';
-export { formatEnvFile } from './env-file.js';
+export { ENDPOINTS, type EndpointName } from './control/endpoints.js';
+export { formatEnvFile } from './launch/env-file.js';
 export { EmulatorOptionError, EmulatorStateError } from './errors.js';
 export {
   FAULT_KINDS,
@@ -15,7 +15,7 @@ export {
   type FaultTarget,
   type PendingFault,
   type TokenField,
-} from './faults.js';
+} from './control/faults.js';
 export type { EmulatorOptions } from './options.js';
 export {
   ASSERTION_RULES,
@@ -23,8 +23,8 @@ export {
   type IssuedTokenInfo,
   type RequestLogEntry,
   type RuleVerdict,
-} from './request-log.js';
-export type { EmulatorSeed } from './seed.js';
+} from './control/request-log.js';
+export type { EmulatorSeed } from './state/seed.js';
 export {
   EmulatorState,
   type AppRecord,
@@ -36,6 +36,6 @@ export {
   type ServiceAccountRecord,
   type ServiceAccountStatus,
   type StateSnapshot,
-} from './state.js';
-export { EmulatorStateFileError } from './state-file.js';
-export { devCredentials, type DevCredentials, type DevCredentialsOptions } from './dev-credentials.js';
+} from './state/state.js';
+export { EmulatorStateFileError } from './state/state-file.js';
+export { devCredentials, type DevCredentials, type DevCredentialsOptions } from './launch/dev-credentials.js';

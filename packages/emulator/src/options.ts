@@ -1,7 +1,7 @@
 import { EmulatorOptionError } from './errors.js';
-import { isKnownScope } from './scopes.js';
-import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_RATE_LIMIT, MAX_TOKEN_LIFETIME_SECONDS } from './settings.js';
-import { rejectUnknownKeys, requireInteger } from './unknown-keys.js';
+import { isKnownScope } from './tokens/scopes.js';
+import { DEFAULT_RATE_LIMIT, DEFAULT_TOKEN_LIFETIME_SECONDS, MAX_RATE_LIMIT, MAX_TOKEN_LIFETIME_SECONDS } from './control/settings.js';
+import { rejectUnknownKeys, requireInteger } from './lib/unknown-keys.js';
 
 /**
  * Options of `startEmulator`.
@@ -48,6 +48,15 @@ export interface EmulatorOptions {
    * @default false
    */
   readonly consoleAllowRemote?: boolean;
+  /**
+   * Where APS's references disagree, enforce the strictest reading, so that what passes here passes on APS:
+   * service-account `name`s of 5–64 lowercase letters, digits and dashes, starting and ending with a letter or
+   * digit, and introspect at 100 requests per minute. `false` takes the most permissive reading instead (`name`s of
+   * 5–100 letters of either case, digits, dashes and `_`, introspect at 500 per minute). Each refusal a strict rule
+   * causes names the reference it comes from.
+   * @default true
+   */
+  readonly strict?: boolean;
 }
 
 export const DEFAULT_PORT = 0;
@@ -65,12 +74,13 @@ export interface NormalisedOptions {
   readonly statePath: string | undefined;
   readonly console: boolean;
   readonly consoleAllowRemote: boolean;
+  readonly strict: boolean;
 }
 
-const OPTION_KEYS = ['port', 'host', 'rateLimit', 'tokenLifetime', 'scopes', 'requestLogSize', 'statePath', 'console', 'consoleAllowRemote'];
+const OPTION_KEYS = ['port', 'host', 'rateLimit', 'tokenLifetime', 'scopes', 'requestLogSize', 'statePath', 'console', 'consoleAllowRemote', 'strict'];
 
-function optionalBoolean(value: unknown, name: string): boolean {
-  if (value === undefined) return false;
+function optionalBoolean(value: unknown, name: string, fallback = false): boolean {
+  if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new EmulatorOptionError(`\`${name}\` must be true or false, got ${JSON.stringify(value)}.`);
   return value;
 }
@@ -103,5 +113,6 @@ export function normaliseOptions(options: EmulatorOptions = {}): NormalisedOptio
     statePath: options.statePath,
     console: consoleOn,
     consoleAllowRemote,
+    strict: optionalBoolean(options.strict, 'strict', true),
   };
 }

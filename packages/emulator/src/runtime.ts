@@ -1,11 +1,11 @@
-import type { TokenAuthority } from './access-tokens.js';
-import type { EmulatorClock } from './clock.js';
-import type { Counters } from './counters.js';
-import type { FaultQueue } from './faults.js';
+import type { TokenAuthority } from './tokens/access-tokens.js';
+import type { EmulatorClock } from './lib/clock.js';
+import type { Counters } from './control/counters.js';
+import type { FaultQueue } from './control/faults.js';
 import type { RateLimiter } from './http/rate-limiter.js';
-import type { RequestLog } from './request-log.js';
-import type { Settings } from './settings.js';
-import type { EmulatorState } from './state.js';
+import type { RequestLog } from './control/request-log.js';
+import type { Settings } from './control/settings.js';
+import type { EmulatorState } from './state/state.js';
 
 /** Everything the endpoint modules share, passed to each `register…Routes`. */
 export interface EmulatorRuntime {

@@ -24,7 +24,7 @@ describe('control surface under /_emulator/', () => {
     const state = JSON.parse(text) as Record<string, any>;
     const { seed } = emulator;
     expect(state.seed).toEqual({ clientId: seed.clientId, serviceAccountId: seed.serviceAccountId, keyId: seed.keyId, scopes: [...seed.scopes] });
-    expect(state.settings).toEqual({ tokenLifetime: 3599, rateLimit: 0, clockOffsetMs: 0 });
+    expect(state.settings).toEqual({ tokenLifetime: 3599, rateLimit: 0, strict: true, clockOffsetMs: 0 });
     const account = state.apps[0].serviceAccounts[0];
     expect(account).toMatchObject({ serviceAccountId: seed.serviceAccountId, email: seed.serviceAccountEmail, createdBy: seed.clientId, status: 'ENABLED' });
     expect(account.createdAt).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/);

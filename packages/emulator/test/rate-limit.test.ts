@@ -100,3 +100,32 @@ describe('rate limit options', () => {
     }
   });
 });
+
+describe('ratelimit-* headers on every admin answer, refusals before the request counts included (issue 26)', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 });
+  });
+  afterAll(() => emulator.close());
+
+  const accounts = (init: RequestInit = {}) => fetch(`${emulator.url}/authentication/v2/service-accounts`, init);
+  const headers = (response: Response) => [response.status, response.headers.get('ratelimit-value'), response.headers.get('ratelimit-remaining')];
+
+  it('on 401s (no token, a bad token, a 3-legged token) and 413s, showing the untouched budget', async () => {
+    expect(headers(await accounts())).toEqual([401, '10', '10']);
+    expect(headers(await accounts({ headers: { authorization: 'Bearer not-a-token' } }))).toEqual([401, '10', '10']);
+    const threeLegged = ((await (await exchange(emulator, await seedAssertion(emulator))).json()) as { access_token: string }).access_token;
+    expect(headers(await accounts({ headers: { authorization: `Bearer ${threeLegged}` } }))).toEqual([401, '10', '10']);
+    const tooLarge = await accounts({ method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(70_000) });
+    expect(headers(tooLarge)).toEqual([413, '10', '10']);
+  });
+
+  it('on answers that count: 200, then the same client budget one lower', async () => {
+    const scope = 'application:service_account:read';
+    const token = ((await (await clientCredentials(emulator, scope)).json()) as { access_token: string }).access_token;
+    expect(headers(await accounts({ headers: { authorization: `Bearer ${token}` } }))).toEqual([200, '10', '9']);
+    const threeLegged = ((await (await exchange(emulator, await seedAssertion(emulator))).json()) as { access_token: string }).access_token;
+    // The 3-legged token names the same client: its 401 shows that client's budget, now 9, and takes nothing.
+    expect(headers(await accounts({ headers: { authorization: `Bearer ${threeLegged}` } }))).toEqual([401, '10', '9']);
+  });
+});

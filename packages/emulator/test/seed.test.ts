@@ -48,7 +48,7 @@ describe('the seed', () => {
 
 describe('options', () => {
   it.each([
-    [{ prot: 0 }, 'Unknown emulator option: `prot`. Did you mean `port`? Known: port, host, rateLimit, tokenLifetime, scopes, requestLogSize, statePath, console, consoleAllowRemote.'],
+    [{ prot: 0 }, 'Unknown emulator option: `prot`. Did you mean `port`? Known: port, host, rateLimit, tokenLifetime, scopes, requestLogSize, statePath, console, consoleAllowRemote, strict.'],
     [{ port: -1 }, '`port` must be an integer from 0 to 65535, got -1.'],
     [{ rateLimit: 1.5 }, '`rateLimit` must be an integer from 0 to 1000000, got 1.5.'],
     [{ scopes: 'data:read' }, "`scopes` must be a non-empty array of APS scopes, e.g. ['data:read'], got \"data:read\"."],

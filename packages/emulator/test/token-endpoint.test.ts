@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { basic, clientCredentials, exchange, JWT_BEARER, logEntryOf, postForm, seedAssertion } from './support.js';
@@ -140,6 +141,27 @@ describe('token request shape', () => {
       body: `grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=a&assertion=b`,
     });
     await expectError(response, 400, 'invalid_request', "The request contains the parameter 'assertion' more than once.");
+  });
+
+  it("accepts the form scope as S1's array, sent as repeated fields, as well as space-separated (issue 26)", async () => {
+    const form = (scopes: string) =>
+      fetch(`${emulator.url}/authentication/v2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(emulator.seed.clientId, emulator.seed.clientSecret) },
+        body: scopes,
+      });
+    const assertion = await seedAssertion(emulator);
+    const repeated = await form(`grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${assertion}&scope=data:read&scope=user-profile:read`);
+    expect(repeated.status).toBe(200);
+    expect(decodeJwt(((await repeated.json()) as { access_token: string }).access_token).scope).toEqual(['data:read', 'user-profile:read']);
+    const narrowed = await form(`grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${await seedAssertion(emulator)}&scope=data:read`);
+    expect(decodeJwt(((await narrowed.json()) as { access_token: string }).access_token).scope).toEqual(['data:read']);
+    const wider = await form(`grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${await seedAssertion(emulator)}&scope=data:read&scope=data:write`);
+    expect(wider.status).toBe(400);
+    expect(((await wider.json()) as { error: string }).error).toBe('invalid_scope');
+    const twoLegged = await form('grant_type=client_credentials&scope=data:read&scope=bucket:read');
+    expect(twoLegged.status).toBe(200);
+    expect(decodeJwt(((await twoLegged.json()) as { access_token: string }).access_token).scope).toEqual(['data:read', 'bucket:read']);
   });
 
   it('answers 405 to GET on the token endpoint and 404 elsewhere', async () => {

@@ -36,10 +36,11 @@ const create: CommandSpec = {
   name: 'accounts create',
   summary: 'create a service account',
   description:
-    'Creates a service account of the app (APS allows 10 per app). NAME (5 to 100 letters, digits, dashes and underscores)\n' +
-    "becomes the local part of the account's email; --first-name and --last-name are display names (5 to 100\n" +
-    `characters; they default to NAME and "${DEFAULT_LAST_NAME}"). Prints APS_SA_ID and APS_SA_EMAIL lines on stdout\n` +
-    '(append them to an env file with >>) and what to do next on stderr.',
+    "Creates a service account of the app (APS allows 10 per app). NAME becomes the local part of the account's\n" +
+    'email: 5 to 64 lowercase letters, digits and dashes, starting and ending with a letter or digit, passes every\n' +
+    'APS reference (some allow 100 characters, uppercase and underscores). --first-name and --last-name are\n' +
+    `display names (5 to 100 characters; they default to NAME and "${DEFAULT_LAST_NAME}"). Prints APS_SA_ID and\n` +
+    'APS_SA_EMAIL lines on stdout (append them to an env file with >>) and what to do next on stderr.',
   flags: {
     name: { type: 'string', value: 'NAME', description: 'the account name (required)' },
     'first-name': { type: 'string', value: 'TEXT', description: 'display first name (default: NAME)' },

@@ -30,9 +30,11 @@ describe('AdminClient against the emulator: every operation', () => {
       accessedAt: expect.any(Date),
       expiresAt: expect.any(Date),
     });
-    // The emulator's record, in ms, against the parsed Go-style text (whole seconds).
+    // The emulator alternates APS's two documented time forms answer by answer (S1's nanoseconds, the newer pages'
+    // whole seconds): two reads give both, and each parses to the emulator's record (ms), the second-form truncated.
     const record = emulator.state.getServiceAccount(id)!;
-    expect(account.createdAt.getTime()).toBe(Math.floor(record.createdAt / 1000) * 1000);
+    const [first, second] = [account, await admin.getServiceAccount(id)];
+    expect([first.createdAt.getTime(), second.createdAt.getTime()].sort()).toEqual([Math.floor(record.createdAt / 1000) * 1000, record.createdAt].sort());
     expect(account.expiresAt!.getTime() - account.createdAt.getTime()).toBe(YEAR_MS);
 
     expect((await admin.listServiceAccounts()).map((a) => a.serviceAccountId)).toEqual([id]);

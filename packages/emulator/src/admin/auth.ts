@@ -1,9 +1,9 @@
 import { sendSsaError, SSA_DETAILS } from './errors.js';
-import type { EndpointName } from '../endpoints.js';
-import { takeRateLimit } from '../http/rate-limit.js';
+import type { EndpointName } from '../control/endpoints.js';
+import { showRateLimit, takeRateLimit } from '../http/rate-limit.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import type { AppRecord } from '../state.js';
+import type { AppRecord } from '../state/state.js';
 
 /** The S1 `security` scopes of the SSA admin operations. */
 export type AdminScope =
@@ -24,19 +24,25 @@ export async function authorizeAdmin(
   endpoint: EndpointName,
   scope: AdminScope,
 ): Promise<AppRecord | undefined> {
+  // A 401 comes before the request counts: it shows the presented client's budget, untouched (as the token
+  // endpoint's refusals do), so that every admin answer carries the `ratelimit-*` headers.
+  const unauthorized = (detail: string, clientId?: string): undefined => {
+    showRateLimit(ctx, runtime, clientId, endpoint, runtime.settings.rateLimit);
+    return refuse(ctx, 401, 'unauthorized', detail);
+  };
   const match = /^Bearer +(\S+) *$/i.exec(ctx.header('authorization') ?? '');
-  if (!match) return refuse(ctx, 401, 'unauthorized', SSA_DETAILS.tokenInvalid);
+  if (!match) return unauthorized(SSA_DETAILS.tokenInvalid);
   const token = await runtime.tokens.verify(match[1]!);
   if (!token.ok) {
     if (token.jti !== undefined) ctx.draft.presentedToken = { jti: token.jti };
-    return refuse(ctx, 401, 'unauthorized', SSA_DETAILS.tokenInvalid);
+    return unauthorized(SSA_DETAILS.tokenInvalid);
   }
   const { jti, userid, client_id: clientId, scope: scopes } = token.claims;
   ctx.draft.clientId = clientId;
   ctx.draft.presentedToken = { jti, clientId, ...(userid === undefined ? {} : { serviceAccountId: userid }) };
-  if (userid !== undefined) return refuse(ctx, 401, 'unauthorized', SSA_DETAILS.notTwoLegged);
+  if (userid !== undefined) return unauthorized(SSA_DETAILS.notTwoLegged, clientId);
   const app = runtime.state.getApp(clientId);
-  if (!app) return refuse(ctx, 401, 'unauthorized', SSA_DETAILS.tokenInvalid);
+  if (!app) return unauthorized(SSA_DETAILS.tokenInvalid, clientId);
   if (!takeRateLimit(ctx, runtime, clientId, endpoint, runtime.settings.rateLimit)) return undefined;
   if (!scopes.includes(scope)) return refuse(ctx, 403, 'forbidden', SSA_DETAILS.missingScope);
   return app;

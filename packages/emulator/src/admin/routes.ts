@@ -1,14 +1,16 @@
 import { authorizeAdmin, type AdminScope } from './auth.js';
 import { SSA_CONTENT_TYPE, SSA_DETAILS, sendSsaError } from './errors.js';
 import { checkAccountName, parseJsonObject, parseStatusBody, type Checked } from './validation.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { EmulatorStateError } from '../errors.js';
 import { answerWithFault } from '../http/fault-response.js';
+import { showRateLimit } from '../http/rate-limit.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import type { AppRecord, KeyRecord, ServiceAccountRecord } from '../state.js';
+import type { AppRecord, KeyRecord, ServiceAccountRecord } from '../state/state.js';
 import { keyDetails, serviceAccountDetails } from './state-views.js';
+import { alternateGoTimeForms } from '../lib/go-time.js';
 
 export const SERVICE_ACCOUNTS_PATH = '/authentication/v2/service-accounts';
 
@@ -37,14 +39,19 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
   const { state } = runtime;
   // Keys being generated per account: a concurrent Create Key must not slip past the limit meanwhile.
   const keysInProgress = new Map<string, number>();
+  // Times alternate between APS's two documented forms, one form per answer (see `alternateGoTimeForms`).
+  const nextTimeForm = alternateGoTimeForms();
 
   const route = (endpoint: EndpointName, scope: AdminScope, handle: AdminHandler) => async (ctx: RequestContext) => {
     ctx.endpoint = endpoint;
     const body = METHODS_WITH_BODY.has(ctx.req.method ?? '') ? await ctx.readBody() : (ctx.req.resume(), Buffer.alloc(0));
     if (answerWithFault(ctx, runtime)) return;
-    if (body === undefined) return sendSsaError(ctx, 413, 'invalid_request', SSA_DETAILS.bodyTooLarge);
     // Set after the fault check: a fault answers with its own content type (an HTML page, say).
     ctx.extraHeaders['Content-Type'] = SSA_CONTENT_TYPE;
+    if (body === undefined) {
+      showRateLimit(ctx, runtime, undefined, endpoint, runtime.settings.rateLimit);
+      return sendSsaError(ctx, 413, 'invalid_request', SSA_DETAILS.bodyTooLarge);
+    }
     const app = await authorizeAdmin(ctx, runtime, endpoint, scope);
     if (app) await handle({ ctx, app, body });
   };
@@ -85,9 +92,9 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
     if (json.value['clientId'] !== undefined && json.value['clientId'] !== app.clientId) {
       return sendSsaError(ctx, 403, 'invalid_client', SSA_DETAILS.onBehalf);
     }
-    const name = checkAccountName('name', json.value['name']);
-    const firstName = checkAccountName('firstName', json.value['firstName']);
-    const lastName = checkAccountName('lastName', json.value['lastName']);
+    const name = checkAccountName('name', json.value['name'], runtime.settings.strict);
+    const firstName = checkAccountName('firstName', json.value['firstName'], runtime.settings.strict);
+    const lastName = checkAccountName('lastName', json.value['lastName'], runtime.settings.strict);
     if (!valid(ctx, name) || !valid(ctx, firstName) || !valid(ctx, lastName)) return;
     const existing = state.listServiceAccounts(app.clientId);
     // The name is the email's local part, and emails compare case-insensitively.
@@ -114,7 +121,7 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
       const detail = status.value === 'ENABLED' ? SSA_DETAILS.accountAlreadyEnabled : SSA_DETAILS.accountAlreadyDisabled;
       return sendSsaError(ctx, 400, 'invalid_request', detail);
     }
-    ctx.sendJson(200, serviceAccountDetails(state.setServiceAccountStatus(account.serviceAccountId, status.value)));
+    ctx.sendJson(200, serviceAccountDetails(state.setServiceAccountStatus(account.serviceAccountId, status.value), nextTimeForm()));
   };
 
   const createKey: AdminHandler = async (request) => {
@@ -167,16 +174,17 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
     .add(
       'GET',
       SERVICE_ACCOUNTS_PATH,
-      route('get-all-service-accounts', 'application:service_account:read', ({ ctx, app }) =>
-        ctx.sendJson(200, { serviceAccounts: state.listServiceAccounts(app.clientId).map(serviceAccountDetails) }),
-      ),
+      route('get-all-service-accounts', 'application:service_account:read', ({ ctx, app }) => {
+        const form = nextTimeForm();
+        ctx.sendJson(200, { serviceAccounts: state.listServiceAccounts(app.clientId).map((account) => serviceAccountDetails(account, form)) });
+      }),
     )
     .add(
       'GET',
       accountPath,
       route('get-service-account', 'application:service_account:read', (request) => {
         const account = ownAccount(request);
-        if (account) request.ctx.sendJson(200, serviceAccountDetails(account));
+        if (account) request.ctx.sendJson(200, serviceAccountDetails(account, nextTimeForm()));
       }),
     )
     .add('PATCH', accountPath, route('enable-disable-service-account', 'application:service_account:write', setAccountStatus))
@@ -197,7 +205,9 @@ export function registerAdminRoutes(router: Router, runtime: EmulatorRuntime): v
       keysPath,
       route('get-all-service-account-keys', 'application:service_account_key:read', (request) => {
         const account = enabledAccount(request);
-        if (account) request.ctx.sendJson(200, { keys: state.listKeys(account.serviceAccountId).map(keyDetails) });
+        if (!account) return;
+        const form = nextTimeForm();
+        request.ctx.sendJson(200, { keys: state.listKeys(account.serviceAccountId).map((key) => keyDetails(key, form)) });
       }),
     )
     .add('PATCH', `${keysPath}/:keyId`, route('enable-disable-service-account-key', 'application:service_account_key:write', setKeyStatus))

@@ -1,5 +1,5 @@
-import { formatGoTime } from '../go-time.js';
-import type { KeyRecord, ServiceAccountRecord } from '../state.js';
+import { formatGoTime, type GoTimeForm } from '../lib/go-time.js';
+import type { KeyRecord, ServiceAccountRecord } from '../state/state.js';
 
 const goTime = (ms: number | undefined): string => (ms === undefined ? '' : formatGoTime(ms));
 
@@ -21,13 +21,18 @@ export function keyView(key: KeyRecord) {
   return { kid: key.kid, status: key.status, createdAt: goTime(key.createdAt), accessedAt: goTime(key.accessedAt) };
 }
 
-// What the admin endpoints answer. Every S1 example shows `accessedAt` equal to `createdAt` to the nanosecond, so
-// APS presumably sets it at creation [U], and the spec's `date-time` leaves no room for ''. The control surface
-// keeps '' (the console shows "never used").
-export function serviceAccountDetails(account: ServiceAccountRecord) {
-  return { ...serviceAccountView(account), accessedAt: formatGoTime(account.accessedAt ?? account.createdAt) };
+// What the admin endpoints answer, with times in `form`. Every S1 example shows `accessedAt` equal to `createdAt` to
+// the nanosecond, so APS presumably sets it at creation [U], and the spec's `date-time` leaves no room for ''. The
+// control surface keeps '' (the console shows "never used").
+export function serviceAccountDetails(account: ServiceAccountRecord, form: GoTimeForm) {
+  return {
+    ...serviceAccountView(account),
+    createdAt: formatGoTime(account.createdAt, form),
+    accessedAt: formatGoTime(account.accessedAt ?? account.createdAt, form),
+    expiresAt: formatGoTime(account.expiresAt, form),
+  };
 }
 
-export function keyDetails(key: KeyRecord) {
-  return { ...keyView(key), accessedAt: formatGoTime(key.accessedAt ?? key.createdAt) };
+export function keyDetails(key: KeyRecord, form: GoTimeForm) {
+  return { ...keyView(key), createdAt: formatGoTime(key.createdAt, form), accessedAt: formatGoTime(key.accessedAt ?? key.createdAt, form) };
 }

@@ -1,14 +1,14 @@
-import { judgeAssertion, type RequestedScopeProblem } from '../assertion-judge.js';
+import { judgeAssertion, type RequestedScopeProblem } from '../tokens/assertion-judge.js';
 import { authenticateClient } from '../http/client-auth.js';
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import { answerWithFault } from '../http/fault-response.js';
-import { readForm } from '../http/form-body.js';
+import { formScope, readForm } from '../http/form-body.js';
 import { NO_STORE_HEADERS, sendOAuthError } from '../http/oauth-response.js';
 import { CLIENT_CREDENTIALS_RATE_LIMIT, showRateLimit, takeRateLimit } from '../http/rate-limit.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from '../scopes.js';
+import { isKnownScope, MAX_SCOPE_CHARS, MAX_SCOPES, splitScope } from '../tokens/scopes.js';
 
 export const TOKEN_PATH = '/authentication/v2/token';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -55,7 +55,7 @@ async function jwtBearer(ctx: RequestContext, runtime: EmulatorRuntime, form: UR
   const judgement = await judgeAssertion({
     assertion,
     clientId,
-    requestedScope: form.get('scope') ?? undefined,
+    requestedScope: formScope(form),
     state: runtime.state,
     clock: runtime.clock,
   });
@@ -76,7 +76,7 @@ async function jwtBearer(ctx: RequestContext, runtime: EmulatorRuntime, form: UR
 
 /** The 2-legged grant. Its error texts are not documented [U]; the codes follow RFC 6749 §5.2. */
 async function clientCredentials(ctx: RequestContext, runtime: EmulatorRuntime, form: URLSearchParams, clientId: string): Promise<void> {
-  const scope = form.get('scope');
+  const scope = formScope(form);
   if (!scope) return sendOAuthError(ctx, 400, 'invalid_request', "The request is missing a required parameter 'scope'.");
   const scopes = splitScope(scope);
   if (scopes.length > MAX_SCOPES || scope.length > MAX_SCOPE_CHARS) {

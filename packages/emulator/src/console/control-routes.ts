@@ -1,7 +1,7 @@
 import { loopbackAccessProblem, type LoopbackSurface } from './access.js';
 import { controlWriteRefusal } from './csrf.js';
 import { EmulatorOptionError } from '../errors.js';
-import type { FaultSpec } from '../faults.js';
+import type { FaultSpec } from '../control/faults.js';
 import type { RequestContext } from '../http/request-context.js';
 import type { Handler, Router } from '../http/router.js';
 import type { EmulatorRuntime } from '../runtime.js';

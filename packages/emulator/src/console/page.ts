@@ -1,5 +1,5 @@
-import { ENDPOINTS } from '../endpoints.js';
-import type { FaultKind, FaultSpec } from '../faults.js';
+import { ENDPOINTS } from '../control/endpoints.js';
+import type { FaultKind, FaultSpec } from '../control/faults.js';
 
 export const CONSOLE_PATH = '/_emulator/console';
 export const CONSOLE_SCRIPT_PATH = `${CONSOLE_PATH}/console.js`;

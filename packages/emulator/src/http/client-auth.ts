@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AppRecord, EmulatorState } from '../state.js';
+import type { AppRecord, EmulatorState } from '../state/state.js';
 
 export type ClientAuthResult =
   | { readonly ok: true; readonly app: AppRecord }

@@ -3,7 +3,7 @@ import { NO_STORE_HEADERS } from './oauth-response.js';
 import { QUOTA_EXCEEDED_BODY } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
 import type { EmulatorRuntime } from '../runtime.js';
-import { DEFAULT_RATE_LIMIT } from '../settings.js';
+import { DEFAULT_RATE_LIMIT } from '../control/settings.js';
 
 /** A syntactically JWT-like value: faulty bodies must not hand out a usable token. */
 const PLACEHOLDER_TOKEN = 'eyJhbGciOiJub25lIn0.eyJmYXVsdCI6Im1pc3NpbmctZmllbGRzIn0.';

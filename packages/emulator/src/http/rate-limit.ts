@@ -1,13 +1,15 @@
-import type { EndpointName } from '../endpoints.js';
+import type { EndpointName } from '../control/endpoints.js';
 import type { RequestContext } from './request-context.js';
 import type { EmulatorRuntime } from '../runtime.js';
 
 /**
- * APS's budgets besides the SSA one (reference §2, §5; S2 for introspect [U], D for revoke). 500/min is the token
- * endpoint's own (D-tok, S2; the D-t1 live headers `ratelimit-value: 500`): client_credentials, and requests whose
- * grant is missing or unknown.
+ * APS's budgets besides the SSA one (reference §2, §5). 500/min is the token endpoint's own (D-tok, S2; the D-t1
+ * live headers `ratelimit-value: 500`): client_credentials, and requests whose grant is missing or unknown. Revoke:
+ * 100/min (S2, D). Introspect: 100/min in the D page, 500/min in S2 [U]; the strict reading (option `strict`, on by
+ * default) takes the D page's 100.
  */
 export const CLIENT_CREDENTIALS_RATE_LIMIT = 500;
+export const STRICT_INTROSPECT_RATE_LIMIT = 100;
 export const INTROSPECT_RATE_LIMIT = 500;
 export const REVOKE_RATE_LIMIT = 100;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClock } from '../clock.js';
+import { createClock } from '../lib/clock.js';
 import { RateLimiter } from './rate-limiter.js';
 
 describe('RateLimiter', () => {

@@ -1,4 +1,4 @@
-import type { EmulatorClock } from '../clock.js';
+import type { EmulatorClock } from '../lib/clock.js';
 
 const WINDOW_MS = 60_000;
 

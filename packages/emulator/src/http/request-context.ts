@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EmulatorClock } from '../clock.js';
-import type { Counters } from '../counters.js';
-import type { EndpointName } from '../endpoints.js';
-import { newRequestId } from '../ids.js';
-import type { RequestLog, RequestLogDraft } from '../request-log.js';
+import type { EmulatorClock } from '../lib/clock.js';
+import type { Counters } from '../control/counters.js';
+import type { EndpointName } from '../control/endpoints.js';
+import { newRequestId } from '../lib/ids.js';
+import type { RequestLog, RequestLogDraft } from '../control/request-log.js';
 import { parseRequestTarget, type RequestTarget } from './request-target.js';
 
 /** APS's token endpoint answers `application/json;charset=UTF-8` (reference §2, D-t1 live headers). */

@@ -1,8 +1,9 @@
 /**
  * The path and query of a request, read from the request target as a path, never as a URL. Autodesk's own
  * `@aps_sdk/authentication` joins a base URL that ends in `/` with a path that starts with one, so it sends
- * `POST //authentication/v2/token`, and APS answers it (issue 14). `new URL('//authentication/…', base)`
- * would read `authentication` as a host name; here repeated slashes collapse into one instead.
+ * `POST //authentication/v2/token`, which APS presumably answers (issue 14; no reference says) [U].
+ * `new URL('//authentication/…', base)` would read `authentication` as a host name; here repeated slashes collapse
+ * into one instead.
  */
 export interface RequestTarget {
   /** Starts with `/`, with every run of slashes collapsed; still percent-encoded (the router decodes parameters). */

@@ -1,9 +1,9 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { writeFileAtomically } from './atomic-file.js';
-import { startEmulator, type Emulator } from './emulator.js';
+import { writeFileAtomically } from '../lib/atomic-file.js';
+import { startEmulator, type Emulator } from '../emulator.js';
 import { formatEnvFile } from './env-file.js';
-import type { EmulatorOptions } from './options.js';
+import type { EmulatorOptions } from '../options.js';
 
 /**
  * Where `runEmulatorCli` writes and what stops it.
@@ -26,7 +26,7 @@ export interface EmulatorCliIo {
 }
 
 const usage = (program: string) => `Usage: ${program} [--port N] [--write-env PATH] [--state PATH] [--host H] [--rate-limit N] [--token-lifetime S]
-       [--console] [--console-allow-remote]
+       [--console] [--console-allow-remote] [--lenient]
 
 Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
 
@@ -44,6 +44,9 @@ Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
   --console-allow-remote
                        serve the console and the /_emulator/ control surface to other machines and host
                        names too (by default both answer loopback clients under loopback names only)
+  --lenient            where APS's references disagree, accept what any of them allows (service-account
+                       names of 5-100 letters of either case, digits, dashes and _; introspect at 500/min)
+                       instead of the strictest reading
   -h, --help           show this help
 `;
 
@@ -88,6 +91,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
         'token-lifetime': { type: 'string' },
         console: { type: 'boolean' },
         'console-allow-remote': { type: 'boolean' },
+        lenient: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -112,6 +116,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
       ...(tokenLifetime === undefined ? {} : { tokenLifetime }),
       ...(values.console ? { console: true } : {}),
       ...(values['console-allow-remote'] ? { consoleAllowRemote: true } : {}),
+      ...(values.lenient ? { strict: false } : {}),
     },
   };
 }

@@ -1,8 +1,8 @@
 import { compactVerify } from 'jose';
-import { nowSeconds, type EmulatorClock } from './clock.js';
-import { ASSERTION_RULES, type AssertionRule, type RuleVerdict } from './request-log.js';
+import { nowSeconds, type EmulatorClock } from '../lib/clock.js';
+import { ASSERTION_RULES, type AssertionRule, type RuleVerdict } from '../control/request-log.js';
 import { isKnownScope, MAX_SCOPES, splitScope } from './scopes.js';
-import type { EmulatorState, KeyRecord, ServiceAccountRecord } from './state.js';
+import type { EmulatorState, KeyRecord, ServiceAccountRecord } from '../state/state.js';
 
 /**
  * The only audience APS accepts, whatever URL the emulator listens on (reference §4, D-jwt).

@@ -1,6 +1,6 @@
 /**
  * The emulator's clock: real time plus an adjustable offset, so tests can run the emulator ahead of or behind
- * the client without sleeping. It drives assertion `exp` checks, the `iat`/`exp` of issued tokens, rate-limit
+ * the client without sleeping. It drives assertion `exp` checks, the `exp` of issued tokens, rate-limit
  * windows and the `Date` response header.
  *
  * @example

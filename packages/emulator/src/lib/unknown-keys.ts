@@ -1,4 +1,4 @@
-import { EmulatorOptionError } from './errors.js';
+import { EmulatorOptionError } from '../errors.js';
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -1,5 +1,5 @@
-/** The documented APS scopes (reference §6, D-scopes, S1/S2). */
-export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
+/** The scopes of D-scopes (reference §6), in the order of S2's OIDC `scopes_supported`, which lists exactly these. */
+export const DOCUMENTED_SCOPES: readonly string[] = [
   'user-profile:read',
   'user:read',
   'user:write',
@@ -16,6 +16,11 @@ export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
   'account:read',
   'account:write',
   'openid',
+];
+
+/** The documented APS scopes (reference §6, D-scopes, S1/S2): those above and S1's SSA admin scopes. */
+export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
+  ...DOCUMENTED_SCOPES,
   'application:service_account:read',
   'application:service_account:write',
   'application:service_account_key:read',

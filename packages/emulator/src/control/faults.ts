@@ -1,6 +1,6 @@
 import { ENDPOINTS, type EndpointName } from './endpoints.js';
-import { EmulatorOptionError } from './errors.js';
-import { rejectUnknownKeys, requireInteger } from './unknown-keys.js';
+import { EmulatorOptionError } from '../errors.js';
+import { rejectUnknownKeys, requireInteger } from '../lib/unknown-keys.js';
 
 /**
  * The fault kinds `faults.inject` accepts (see `FaultKind`).

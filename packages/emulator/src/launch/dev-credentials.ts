@@ -1,6 +1,6 @@
-import { startEmulator } from './emulator.js';
-import type { Emulator } from './emulator.js';
-import type { EmulatorOptions } from './options.js';
+import { startEmulator } from '../emulator.js';
+import type { Emulator } from '../emulator.js';
+import type { EmulatorOptions } from '../options.js';
 
 /** The variables that name an identity: when none is set, there is nothing to talk to APS with. */
 const IDENTITY_VARIABLES = ['APS_CLIENT_ID', 'APS_CLIENT_SECRET', 'APS_SA_ID', 'APS_SA_KEY_ID', 'APS_SA_PRIVATE_KEY', 'APS_SA_PRIVATE_KEY_FILE'];

@@ -1,9 +1,9 @@
 import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { EmulatorClock } from './clock.js';
-import { EmulatorStateError } from './errors.js';
-import { addCalendarYear } from './go-time.js';
-import { newClientId, newClientSecret, newKeyId, newServiceAccountId } from './ids.js';
+import type { EmulatorClock } from '../lib/clock.js';
+import { EmulatorStateError } from '../errors.js';
+import { addCalendarYear } from '../lib/go-time.js';
+import { newClientId, newClientSecret, newKeyId, newServiceAccountId } from '../lib/ids.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 

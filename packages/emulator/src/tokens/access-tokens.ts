@@ -1,8 +1,8 @@
 import { generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SignJWT, jwtVerify } from 'jose';
-import { nowSeconds, type EmulatorClock } from './clock.js';
-import { newSigningKeyId } from './ids.js';
+import { nowSeconds, type EmulatorClock } from '../lib/clock.js';
+import { newSigningKeyId } from '../lib/ids.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -11,7 +11,7 @@ export const TOKEN_ISSUER = 'https://developer.api.autodesk.com';
 export const TOKEN_AUDIENCE = 'https://autodesk.com';
 
 /**
- * The payload of an access token the emulator issues.
+ * The payload of an access token the emulator issues: the claims of ref §3's documented APS token.
  *
  * @example
  * ```ts
@@ -27,7 +27,6 @@ export interface AccessTokenClaims {
   /** The service account, on 3-legged (SSA) tokens only. */
   readonly userid?: string;
   readonly exp: number;
-  readonly iat: number;
 }
 
 export interface IssueInput {
@@ -75,8 +74,8 @@ export class TokenAuthority {
   }
 
   async issue(input: IssueInput): Promise<IssuedToken> {
-    const iat = nowSeconds(this.#clock);
-    // jti: `SA-` marks SSA tokens (D-jwt FAQ); 2-legged ones carry a bare id.
+    // Exactly the claims of ref §3's documented token, no `iat` (none is documented). jti: `SA-` marks SSA tokens
+    // (D-jwt FAQ); 2-legged ones carry a bare id.
     const claims: AccessTokenClaims = {
       scope: [...input.scopes],
       client_id: input.clientId,
@@ -84,8 +83,7 @@ export class TokenAuthority {
       aud: TOKEN_AUDIENCE,
       jti: input.serviceAccountId === undefined ? randomUUID() : `SA-${randomUUID()}`,
       ...(input.serviceAccountId === undefined ? {} : { userid: input.serviceAccountId }),
-      exp: iat + input.lifetimeSeconds,
-      iat,
+      exp: nowSeconds(this.#clock) + input.lifetimeSeconds,
     };
     const accessToken = await new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: this.#kid })

@@ -1,4 +1,4 @@
-import { requireInteger } from './unknown-keys.js';
+import { requireInteger } from '../lib/unknown-keys.js';
 
 /** `expires_in` of APS tokens (reference §2, D-tok, D-t3). */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
@@ -11,13 +11,16 @@ export const MAX_RATE_LIMIT = 1_000_000;
 export class Settings {
   #tokenLifetime: number;
   #rateLimit: number;
+  /** The strictest reading where references conflict (option `strict`); fixed for the emulator's life. */
+  readonly strict: boolean;
 
-  constructor(tokenLifetime: number, rateLimit: number) {
+  constructor(tokenLifetime: number, rateLimit: number, strict: boolean) {
     this.#tokenLifetime = tokenLifetime;
     this.#rateLimit = rateLimit;
+    this.strict = strict;
   }
 
-  /** Seconds: `expires_in` and `exp - iat` of issued tokens. */
+  /** Seconds: `expires_in` of issued tokens, and how far their `exp` lies ahead. */
   get tokenLifetime(): number {
     return this.#tokenLifetime;
   }
@@ -38,6 +41,6 @@ export class Settings {
   }
 
   toJSON() {
-    return { tokenLifetime: this.#tokenLifetime, rateLimit: this.#rateLimit };
+    return { tokenLifetime: this.#tokenLifetime, rateLimit: this.#rateLimit, strict: this.strict };
   }
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EmulatorOptionError } from './errors.js';
+import { EmulatorOptionError } from '../errors.js';
 import { formatEnvFile } from './env-file.js';
 
 describe('formatEnvFile', () => {

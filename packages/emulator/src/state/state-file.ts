@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomically } from './atomic-file.js';
+import { writeFileAtomically } from '../lib/atomic-file.js';
 import type { SeedIdentity } from './seed.js';
 import type { AppRecord, EmulatorState, KeyRecord, ServiceAccountRecord, StateSnapshot } from './state.js';
 

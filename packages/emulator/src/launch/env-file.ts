@@ -1,4 +1,4 @@
-import { EmulatorOptionError } from './errors.js';
+import { EmulatorOptionError } from '../errors.js';
 
 /**
  * Formats variables as a `.env` file that dotenv, `node --env-file` and `util.parseEnv` read back unchanged:
