@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomically } from './atomic-file.js';
 import { startEmulator, type Emulator } from './emulator.js';
 import { formatEnvFile } from './env-file.js';
+import { startInterceptProxy, type InterceptProxy } from './intercept/intercept-proxy.js';
 import type { EmulatorOptions } from './options.js';
 
 /**
@@ -26,7 +27,7 @@ export interface EmulatorCliIo {
 }
 
 const usage = (program: string) => `Usage: ${program} [--port N] [--write-env PATH] [--state PATH] [--host H] [--rate-limit N] [--token-lifetime S]
-       [--console] [--console-allow-remote]
+       [--console] [--console-allow-remote] [--intercept]
 
 Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
 
@@ -44,6 +45,9 @@ Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
   --console-allow-remote
                        serve the console and the /_emulator/ control surface to other machines and host
                        names too (by default both answer loopback clients under loopback names only)
+  --intercept          also start the intercept proxy: an app run with
+                       APS_EMULATOR_PROXY=<printed URL> node --import @aps-ssa/emulator/register app.js
+                       reaches this emulator when it calls https://developer.api.autodesk.com, unchanged
   -h, --help           show this help
 `;
 
@@ -72,7 +76,7 @@ function integerFlag(flag: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
-function parse(argv: readonly string[]): { help: true } | { help: false; envFile?: string; options: EmulatorOptions } {
+function parse(argv: readonly string[]): { help: true } | { help: false; envFile?: string; intercept: boolean; options: EmulatorOptions } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -88,6 +92,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
         'token-lifetime': { type: 'string' },
         console: { type: 'boolean' },
         'console-allow-remote': { type: 'boolean' },
+        intercept: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -103,6 +108,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
   if (values.state === '') throw new UsageError('--state expects a path.');
   return {
     help: false,
+    intercept: values.intercept === true,
     ...(envFile === undefined ? {} : { envFile }),
     options: {
       ...(port === undefined ? {} : { port }),
@@ -179,6 +185,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     return 0;
   }
   let emulator: Emulator;
+  let proxy: InterceptProxy | undefined;
   try {
     if (parsed.envFile !== undefined) await assertReplaceable(parsed.envFile);
     emulator = await startEmulator(parsed.options);
@@ -199,6 +206,11 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     if (parsed.envFile !== undefined) io.stdout.write(`APS_* variables written to ${parsed.envFile}\n`);
     if (emulator.consoleUrl !== undefined) io.stdout.write(`console: ${emulator.consoleUrl}\n`);
     if (parsed.options.statePath !== undefined) io.stdout.write(`state kept in ${parsed.options.statePath}\n`);
+    if (parsed.intercept) {
+      proxy = await startInterceptProxy({ target: emulator.url, log: (line) => io.stdout.write(`${line}\n`) });
+      io.stdout.write(`intercept proxy on ${proxy.url} for ${proxy.hosts.join(', ')}; run an app against this emulator, unchanged, with:\n`);
+      io.stdout.write(`  APS_EMULATOR_PROXY=${proxy.url} node --import @aps-ssa/emulator/register app.js\n`);
+    }
     const stopped = untilStopped(io.signal);
     io.onListening?.(emulator);
     await stopped;
@@ -207,6 +219,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     io.stderr.write(`${program}: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    await proxy?.close();
     await emulator.close();
   }
 }
