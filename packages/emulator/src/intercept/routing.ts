@@ -42,8 +42,12 @@ function routed(target: TunnelTarget, host: string, port: number, tls: boolean, 
   else process.nextTick(callback, refusal(host, port));
 }
 
-function hostOf(options: ClientRequestArgs): string {
-  return options.hostname ?? options.host ?? 'localhost';
+/** What both agents' `createConnection` do: route, then hand the socket to the agent's callback. */
+function connectRouted(target: TunnelTarget, options: ClientRequestArgs, tls: boolean, direct: () => Duplex, callback: AgentCallback): undefined {
+  const host = options.hostname ?? options.host ?? 'localhost';
+  const port = Number(options.port ?? (tls ? 443 : 80));
+  routed(target, host, port, tls, () => callback(null, direct()), (error, socket) => callback(error, socket as Duplex));
+  return undefined;
 }
 
 /** `node:http`'s agent with the routing above: plain HTTP to an APS host goes through the proxy's tunnel too. */
@@ -53,10 +57,7 @@ class RoutingHttpAgent extends HttpAgent {
   }
 
   override createConnection(options: ClientRequestArgs, callback?: AgentCallback): Duplex | null | undefined {
-    routed(this.target, hostOf(options), Number(options.port ?? 80), false, () => callback!(null, super.createConnection(options)!), (error, socket) =>
-      callback!(error, socket as Duplex),
-    );
-    return undefined;
+    return connectRouted(this.target, options, false, () => super.createConnection(options)!, callback!);
   }
 }
 
@@ -67,10 +68,7 @@ class RoutingHttpsAgent extends HttpsAgent {
   }
 
   override createConnection(options: ClientRequestArgs, callback?: AgentCallback): Duplex | null | undefined {
-    routed(this.target, hostOf(options), Number(options.port ?? 443), true, () => callback!(null, super.createConnection(options)!), (error, socket) =>
-      callback!(error, socket as Duplex),
-    );
-    return undefined;
+    return connectRouted(this.target, options, true, () => super.createConnection(options)!, callback!);
   }
 }
 
