@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -90,6 +90,18 @@ describe('aps-emulator --intercept with node --import @aps-ssa/emulator/register
     await binPrinted('intercept: POST https://developer.api.autodesk.com/authentication/v2/token -> 200\n');
   });
 
+  it("passes the emulator's injected faults on to the app as they are", async () => {
+    const injected = await fetch(`${emulatorUrl}/_emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'server-error', status: 503 }),
+    });
+    expect(injected.status).toBe(201);
+    const { lines } = await runApp('docs-snippet.mjs');
+    expect(lines).toEqual([{ status: 503, requestId: expect.any(String) }]);
+    expect((await emulatorLog()).find((e) => e.requestId === lines[0]!.requestId)).toMatchObject({ status: 503, fault: 'server-error' });
+  });
+
   it("runs Autodesk's @aps_sdk/authentication and @aps_sdk/data-management clients (no SDK manager, axios over node:https) unchanged", async () => {
     const before = (await emulatorLog()).length;
     const { lines } = await runApp('data-management.mjs');
@@ -152,6 +164,17 @@ describe('aps-emulator --intercept with node --import @aps-ssa/emulator/register
     expect((failure as { stderr: string }).stderr).toContain(
       "EmulatorInterceptError: @aps-ssa/emulator/register needs APS_EMULATOR_PROXY=http://127.0.0.1:PORT (it is not set). Start the emulator with `aps-emulator --intercept` and set the APS_EMULATOR_PROXY it prints.",
     );
+  });
+
+  it('stops the app at start when the proxy cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const env = { ...appEnv, APS_EMULATOR_PROXY: gone };
+    const failure = await run(process.execPath, [...SWITCH, join(APPS, 'docs-snippet.mjs')], { env, timeout: 60_000 }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 1, stdout: '' });
+    expect((failure as { stderr: string }).stderr).toContain(`EmulatorInterceptError: @aps-ssa/emulator/register cannot get the emulator's CA from ${gone}/ca.pem: fetch failed.`);
   });
 
   it('the proxy answers CONNECT for APS hosts only, with a certificate for them from a CA made at start', async () => {
