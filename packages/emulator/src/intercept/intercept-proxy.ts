@@ -2,6 +2,8 @@ import { Agent, createServer, request, type IncomingMessage, type Server, type S
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
+import { EmulatorOptionError } from '../errors.js';
+import { rejectUnknownKeys } from '../unknown-keys.js';
 import { APS_HOSTS, isApsHost } from './aps-hosts.js';
 import { createInterceptCredentials } from './certificate-authority.js';
 
@@ -42,6 +44,19 @@ export interface InterceptProxy {
   close(): Promise<void>;
 }
 
+const OPTION_KEYS = ['target', 'log'];
+
+function normaliseOptions(options: InterceptProxyOptions): { target: URL; log: (line: string) => void } {
+  if (typeof options !== 'object' || options === null) throw new EmulatorOptionError('startInterceptProxy options must be an object.');
+  rejectUnknownKeys(options, OPTION_KEYS, 'intercept proxy option');
+  const { target, log } = options;
+  if (typeof target !== 'string' || !URL.canParse(target) || new URL(target).protocol !== 'http:') {
+    throw new EmulatorOptionError(`\`target\` must be the emulator's URL (\`emulator.url\`, http://HOST:PORT), got ${JSON.stringify(target)}.`);
+  }
+  if (log !== undefined && typeof log !== 'function') throw new EmulatorOptionError(`\`log\` must be a function, got ${typeof log}.`);
+  return { target: new URL(target), log: log ?? (() => {}) };
+}
+
 /** Headers that describe one connection, not the request: never passed on (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -79,8 +94,7 @@ function refusalText(host: string): string {
  * ```
  */
 export async function startInterceptProxy(options: InterceptProxyOptions): Promise<InterceptProxy> {
-  const target = new URL(options.target);
-  const log = options.log ?? (() => {});
+  const { target, log } = normaliseOptions(options);
   const credentials = await createInterceptCredentials(APS_HOSTS);
   const secureContext = createSecureContext({ key: credentials.key, cert: credentials.cert });
   const upstreamAgent = new Agent({ keepAlive: true });
