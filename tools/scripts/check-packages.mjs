@@ -132,7 +132,9 @@ function checkManifest(manifest, dir, check) {
     const pinned = Object.entries(manifest[field] ?? {}).filter(([, spec]) => /^v?\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec));
     check(`${field} are ranges`, pinned.length === 0, `${pinned.map(([name, spec]) => `${name}@${spec}`).join(', ')} pinned exactly: users get duplicate copies; declare a caret range (^x.y.z) and let the lockfile pin`);
   }
-  check('sideEffects: false', manifest.sideEffects === false, `is ${JSON.stringify(manifest.sideEffects)}: importing an entry point must not do anything, so declare "sideEffects": false`);
+  // A `register` entry (`node --import <pkg>/register`) exists for its side effect, and may be the only one listed.
+  const registersOnly = Array.isArray(manifest.sideEffects) && manifest.sideEffects.every((f) => /\/register\.js$/.test(f));
+  check('sideEffects: false', manifest.sideEffects === false || registersOnly, `is ${JSON.stringify(manifest.sideEffects)}: importing an entry point must not do anything, so declare "sideEffects": false (or list only register.js files)`);
   const root = manifest.exports?.['.'];
   check('exports["."]', typeof root === 'object' && root !== null, `"exports" must map "." to conditions (is ${JSON.stringify(manifest.exports)})`);
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {

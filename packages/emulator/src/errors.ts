@@ -30,3 +30,26 @@ export class EmulatorStateError extends Error {
     super(message);
   }
 }
+
+/**
+ * The intercept switch (`--import @aps-ssa/emulator/register`) refused a connection: `ERR_EMULATOR_HOST_REFUSED`
+ * for a host the emulator does not serve (`host` names it; nothing was sent to it), `ERR_EMULATOR_INTERCEPT_UNAVAILABLE`
+ * when the emulator's intercept proxy is not set or cannot be reached.
+ *
+ * @example
+ * ```ts
+ * try { await fetch('https://example.com/'); } catch (e) { if (e.cause instanceof EmulatorInterceptError) e.cause.host; // 'example.com'
+ * }
+ * ```
+ */
+export class EmulatorInterceptError extends Error {
+  override name = 'EmulatorInterceptError';
+  constructor(
+    readonly code: 'ERR_EMULATOR_HOST_REFUSED' | 'ERR_EMULATOR_INTERCEPT_UNAVAILABLE',
+    message: string,
+    readonly host?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

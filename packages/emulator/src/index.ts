@@ -6,7 +6,7 @@ export type { EmulatorCounters, OutcomeCounts } from './control/counters.js';
 export { startEmulator, type Emulator } from './emulator.js';
 export { ENDPOINTS, type EndpointName } from './control/endpoints.js';
 export { formatEnvFile } from './launch/env-file.js';
-export { EmulatorOptionError, EmulatorStateError } from './errors.js';
+export { EmulatorInterceptError, EmulatorOptionError, EmulatorStateError } from './errors.js';
 export {
   FAULT_KINDS,
   type EmulatorFaults,
@@ -16,6 +16,8 @@ export {
   type PendingFault,
   type TokenField,
 } from './control/faults.js';
+export { APS_HOSTS } from './intercept/aps-hosts.js';
+export { startInterceptProxy, type InterceptProxy, type InterceptProxyOptions } from './intercept/intercept-proxy.js';
 export type { EmulatorOptions } from './options.js';
 export {
   ASSERTION_RULES,

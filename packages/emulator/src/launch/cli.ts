@@ -4,6 +4,7 @@ import { writeFileAtomically } from '../lib/atomic-file.js';
 import { startEmulator, type Emulator } from '../emulator.js';
 import { formatEnvFile } from './env-file.js';
 import type { EmulatorOptions } from '../options.js';
+import { startInterceptProxy, type InterceptProxy } from '../intercept/intercept-proxy.js';
 
 /**
  * Where `runEmulatorCli` writes and what stops it.
@@ -26,7 +27,7 @@ export interface EmulatorCliIo {
 }
 
 const usage = (program: string) => `Usage: ${program} [--port N] [--write-env PATH] [--state PATH] [--host H] [--rate-limit N] [--token-lifetime S]
-       [--console] [--console-allow-remote] [--lenient]
+       [--console] [--console-allow-remote] [--lenient] [--intercept]
 
 Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
 
@@ -47,6 +48,9 @@ Runs a local APS authentication emulator in the foreground until SIGINT/SIGTERM.
   --lenient            where APS's references disagree, accept what any of them allows (service-account
                        names of 5-100 letters of either case, digits, dashes and _; introspect at 500/min)
                        instead of the strictest reading
+  --intercept          also start the intercept proxy: an app run with
+                       APS_EMULATOR_PROXY=<printed URL> node --import @aps-ssa/emulator/register app.js
+                       reaches this emulator when it calls https://developer.api.autodesk.com, unchanged
   -h, --help           show this help
 `;
 
@@ -75,7 +79,7 @@ function integerFlag(flag: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
-function parse(argv: readonly string[]): { help: true } | { help: false; envFile?: string; options: EmulatorOptions } {
+function parse(argv: readonly string[]): { help: true } | { help: false; envFile?: string; intercept: boolean; options: EmulatorOptions } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -92,6 +96,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
         console: { type: 'boolean' },
         'console-allow-remote': { type: 'boolean' },
         lenient: { type: 'boolean' },
+        intercept: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -107,6 +112,7 @@ function parse(argv: readonly string[]): { help: true } | { help: false; envFile
   if (values.state === '') throw new UsageError('--state expects a path.');
   return {
     help: false,
+    intercept: values.intercept === true,
     ...(envFile === undefined ? {} : { envFile }),
     options: {
       ...(port === undefined ? {} : { port }),
@@ -184,6 +190,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     return 0;
   }
   let emulator: Emulator;
+  let proxy: InterceptProxy | undefined;
   try {
     if (parsed.envFile !== undefined) await assertReplaceable(parsed.envFile);
     emulator = await startEmulator(parsed.options);
@@ -204,6 +211,11 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     if (parsed.envFile !== undefined) io.stdout.write(`APS_* variables written to ${parsed.envFile}\n`);
     if (emulator.consoleUrl !== undefined) io.stdout.write(`console: ${emulator.consoleUrl}\n`);
     if (parsed.options.statePath !== undefined) io.stdout.write(`state kept in ${parsed.options.statePath}\n`);
+    if (parsed.intercept) {
+      proxy = await startInterceptProxy({ target: emulator.url, log: (line) => io.stdout.write(`${line}\n`) });
+      io.stdout.write(`intercept proxy on ${proxy.url} for ${proxy.hosts.join(', ')}; run an app against this emulator, unchanged, with:\n`);
+      io.stdout.write(`  APS_EMULATOR_PROXY=${proxy.url} node --import @aps-ssa/emulator/register app.js\n`);
+    }
     const stopped = untilStopped(io.signal);
     io.onListening?.(emulator);
     await stopped;
@@ -212,6 +224,7 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo)
     io.stderr.write(`${program}: ${(error as Error).message}\n`);
     return 1;
   } finally {
+    await proxy?.close();
     await emulator.close();
   }
 }
