@@ -151,6 +151,15 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * ```
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: SsaConfigOverrides = {}): SsaConfig {
+  return readConfig(env, overrides, true) as SsaConfig;
+}
+
+/** {@link configFromEnv} for a key held by a `signer`: the private key variables are not read. Internal. */
+export function configFromEnvWithoutKey(env: NodeJS.ProcessEnv, overrides: SsaConfigOverrides): Omit<SsaConfig, 'privateKey'> {
+  return readConfig(env, overrides, false);
+}
+
+function readConfig(env: NodeJS.ProcessEnv, overrides: SsaConfigOverrides, withKey: boolean): Omit<SsaConfig, 'privateKey'> & { privateKey?: KeyObject } {
   if (typeof env !== 'object' || env === null) {
     throw new SsaOptionError('env', `configFromEnv() expects an environment object such as process.env, got ${describeType(env)}.`);
   }
@@ -191,7 +200,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: S
     });
   }
 
-  const privateKey = given.privateKey ?? readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem);
+  const privateKey = given.privateKey ?? (withKey ? readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem) : undefined);
 
   const scopes = given.scopes ?? [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
   if (scopes.length === 0) {
@@ -211,8 +220,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: S
     }
   }
 
-  if (problems.length > 0 || privateKey === undefined || 'problem' in checked) throw new SsaConfigError(problems);
-  return redactedObject<SsaConfig>(
+  if (problems.length > 0 || (withKey && privateKey === undefined) || 'problem' in checked) throw new SsaConfigError(problems);
+  return redactedObject<Omit<SsaConfig, 'privateKey'> & { privateKey?: KeyObject }>(
     SSA_CONFIG,
     {
       clientId,

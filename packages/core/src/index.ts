@@ -3,6 +3,7 @@ export {
   SsaOptionError,
   SsaConfigError,
   SsaKeyError,
+  SsaSignerError,
   SsaTokenEndpointError,
   SsaAssertionInvalidError,
   SsaTokenUnavailableError,
@@ -13,6 +14,7 @@ export type {
   SsaErrorCode,
   SsaConfigProblem,
   SsaKeyErrorCode,
+  SsaSignerErrorCode,
   SsaTokenEndpointErrorCode,
   SsaTokenEndpointErrorDetails,
   AssertionIssue,
@@ -24,6 +26,7 @@ export type { PrivateKeyInput } from './private-key.js';
 
 export { createAssertion, APS_TOKEN_AUDIENCE, ASSERTION_LIFETIME, MAX_ASSERTION_LIFETIME } from './assertion/assertion.js';
 export type { AssertionOptions } from './assertion/assertion.js';
+export type { AssertionSigner, PublicKeyInput } from './assertion/signer.js';
 
 export { diagnoseAssertion } from './assertion/assertion-diagnosis.js';
 export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion/assertion-diagnosis.js';

@@ -2,13 +2,16 @@ import type { KeyObject } from 'node:crypto';
 import type { RetryPolicy } from './backoff.js';
 import { normalizeClock } from '../clock.js';
 import type { Clock, FullClock } from '../clock.js';
-import { checkConfigOverrides, configFromEnv, normalizeBaseUrl } from '../config.js';
-import type { CheckedOverrides, SsaConfigOverrides } from '../config.js';
+import { checkConfigOverrides, configFromEnv, configFromEnvWithoutKey, normalizeBaseUrl } from '../config.js';
+import type { CheckedOverrides, SsaConfig, SsaConfigOverrides } from '../config.js';
 import { SsaOptionError } from '../errors.js';
 import { normalizeScopes } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
+import { checkSignerOptions, publicKeyWithoutSigner } from '../assertion/assertion.js';
+import { normalizeSigner } from '../assertion/signer.js';
+import type { AssertionSigner, CheckedSigner, PublicKeyInput } from '../assertion/signer.js';
 import type { TokenStore } from './token-store.js';
 
 /**
@@ -116,13 +119,20 @@ export interface TokenProviderOptions extends SsaConfigOverrides {
   clock?: Clock;
   /** The fetch used for exchanges. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Signs assertions with a key held elsewhere (an HSM, a cloud KMS), instead of `privateKey`: `APS_SA_PRIVATE_KEY*`
+   * and `APS_SA_KEY_ID` are then not read, and the `kid` is `signer.kid`.
+   */
+  signer?: AssertionSigner;
+  /** With `signer`: the key's public half; the signer's first signature must verify against it. */
+  publicKey?: PublicKeyInput;
 }
 
 /** Token provider options after validation, with every default applied. Internal. */
 export interface NormalizedProviderOptions {
   readonly identity: TokenIdentity;
   readonly clientSecret: string;
-  readonly privateKey: KeyObject;
+  readonly privateKey: KeyObject | CheckedSigner;
   readonly refreshAhead: number;
   readonly refreshJitter: number;
   readonly minValidity: number;
@@ -133,6 +143,9 @@ export interface NormalizedProviderOptions {
   readonly clock: FullClock;
   readonly fetch: typeof fetch;
 }
+
+/** A configuration whose key may be held by a signer. */
+type KeylessConfig = Omit<SsaConfig, 'privateKey'> & { readonly privateKey?: KeyObject };
 
 const WHERE = 'createTokenProvider()';
 const IDENTITY_OPTIONS = ['clientId', 'clientSecret', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'baseUrl'] as const;
@@ -148,6 +161,8 @@ const KNOWN_OPTIONS = [
   'store',
   'clock',
   'fetch',
+  'signer',
+  'publicKey',
   // An SsaConfig passed as the options carries its (ignored) warnings.
   'warnings',
 ] as const;
@@ -164,11 +179,15 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
   rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
   const env = options.env === undefined ? process.env : options.env;
   requireOptionsObject(env as unknown, `${WHERE} option \`env\``);
+  const signer = options.signer === undefined ? undefined : normalizeSigner(options.signer, options.publicKey);
+  if (signer !== undefined) checkSignerOptions(options, signer.kid);
+  else if (options.publicKey !== undefined) throw publicKeyWithoutSigner();
   const overrides = Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
-  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || overrides[name] !== undefined);
+  if (signer !== undefined) overrides.keyId = signer.kid;
+  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || (name === 'privateKey' && signer !== undefined) || overrides[name] !== undefined);
   // Each given value is checked once: here when nothing is left to read, else by configFromEnv with the rest.
   const given: CheckedOverrides = complete ? checkConfigOverrides(overrides) : {};
-  const config = complete ? undefined : configFromEnv(env, overrides);
+  const config: KeylessConfig | undefined = complete ? undefined : signer === undefined ? configFromEnv(env, overrides) : configFromEnvWithoutKey(env, overrides);
 
   const identity: TokenIdentity = Object.freeze({
     clientId: given.clientId ?? config!.clientId,
@@ -181,7 +200,8 @@ export function normalizeProviderOptions(options: TokenProviderOptions = {}): No
   return Object.freeze({
     identity,
     clientSecret: given.clientSecret ?? config!.clientSecret,
-    privateKey: given.privateKey ?? config!.privateKey,
+    // With no signer, `given` or `config` (configFromEnv) holds the key.
+    privateKey: signer ?? given.privateKey ?? config!.privateKey!,
     refreshAhead: duration(options.refreshAhead, 'refreshAhead', REFRESH_AHEAD, 0),
     refreshJitter: duration(options.refreshJitter, 'refreshJitter', REFRESH_JITTER, 0),
     minValidity: duration(options.minValidity, 'minValidity', MIN_VALIDITY, 0),

@@ -58,6 +58,8 @@ const PROVIDER_OPTIONS = Object.keys({
   store: true,
   clock: true,
   fetch: true,
+  signer: true,
+  publicKey: true,
 } satisfies Record<keyof TokenProviderOptions, true>);
 
 /**
