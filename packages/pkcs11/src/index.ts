@@ -7,3 +7,4 @@ export type { MoveKeyFileOptions } from './move-key-file.js';
 export type { TokenOptions } from './pkcs11-session.js';
 export { readTokenPin, PIN_VARIABLE, PIN_FILE_VARIABLE } from './token-pin.js';
 export type { TokenPinSource } from './token-pin.js';
+export { pkcs11Main } from './pkcs11-cli.js';

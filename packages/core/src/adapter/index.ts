@@ -5,6 +5,7 @@ export type { ProviderSourceOptions } from '../provider/provider-source.js';
 export { rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../provider/identity-key.js';
 export { abortable } from '../http/abortable.js';
+export { configFromEnvWithoutKey } from '../config.js';
 export { safeCause, scrubSecrets } from '../http/safe-cause.js';
 export { clampRetryAfter, parseRetryAfter } from '../http/retry-after.js';
 export {
