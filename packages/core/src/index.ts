@@ -77,6 +77,9 @@ export { MemoryTokenStore, MEMORY_STORE_MAX_ENTRIES } from './provider/memory-to
 export type { MemoryTokenStoreOptions } from './provider/memory-token-store.js';
 export type { TokenIdentity } from './provider/identity-key.js';
 
+export { TRACING_CHANNELS } from './tracing/tracing-channels.js';
+export type { AdminTraceContext, ExchangeTraceContext, GetTokenTraceContext, TraceOutcome } from './tracing/tracing-channels.js';
+
 export { createApsClient, MAX_REDIRECTS } from './client/aps-client.js';
 export type { ApsClient, ApsClientOptions } from './client/aps-client.js';
 export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './provider/token-failure-response.js';

@@ -10,6 +10,7 @@ import { clampRetryAfter } from '../http/retry-after.js';
 import type { ServerTime } from './server-time.js';
 import { TOKEN_ENDPOINT_PATH, sendExchange } from '../exchange/token-endpoint.js';
 import type { StoredToken } from './token-store.js';
+import { endExchangeTrace, startExchangeTrace } from '../tracing/trace-call.js';
 
 /** How much sooner than `expires_in` says a token is counted as expired: `exp`'s rounding plus the skew estimate's. */
 const EXPIRY_ROUNDING_MARGIN = 1_500;
@@ -38,7 +39,9 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
   const { options, time, signal } = context;
   const { clock, retry, identity } = options;
   const serverNow = (): number => time.now();
-  const fetch = observingFetch(options.fetch, context);
+  // The last rate limit reported, for the exchange's trace.
+  let rateLimit: RateLimit | undefined;
+  const fetch = observingFetch(options.fetch, { ...context, onRateLimit: (limit) => context.onRateLimit((rateLimit = limit)) });
   const started = clock.monotonic();
   let attempt = 0;
   let skewRetried = false;
@@ -47,6 +50,8 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
     context.onAttempt();
     const offsetUsed = time.offset;
     const sent = time.read();
+    rateLimit = undefined;
+    const trace = startExchangeTrace(identity, attempt);
     try {
       // The options were checked once, by createTokenProvider(): signed and sent as they are.
       const assertion = await signAssertion({
@@ -70,6 +75,7 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
         now: serverNow,
       });
       context.onToken(result.accessToken);
+      endExchangeTrace(trace, rateLimit, { expiresIn: result.expiresIn });
       // Counted from when the request left, so the token is never thought to live longer than it does.
       const obtainedAt = time.at(sent);
       return {
@@ -83,6 +89,7 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
       };
     } catch (error) {
       context.onAttemptFailed();
+      endExchangeTrace(trace, rateLimit, { error });
       if (signal.aborted) throw new SsaClosedError();
       if (!(error instanceof SsaTokenEndpointError)) throw error;
       // The first exchange signs with an unknown skew; if its refusal taught us a large one, sign again at once.
