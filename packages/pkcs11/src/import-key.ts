@@ -31,7 +31,7 @@ const KNOWN_OPTIONS = ['module', 'token', 'pin', 'pinFile', 'env', 'kid', 'priva
  * ```
  */
 export async function importKeyToToken(options: ImportKeyOptions): Promise<void> {
-  requireOptionsObject(options, 'importKeyToToken()');
+  requireOptionsObject(options as unknown, 'importKeyToToken()');
   rejectUnknownOptions(options, KNOWN_OPTIONS, 'importKeyToToken()');
   const key = loadPrivateKey(options.privateKey);
   const label = options.keyLabel ?? options.kid;

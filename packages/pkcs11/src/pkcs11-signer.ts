@@ -42,7 +42,7 @@ const KNOWN_OPTIONS = ['module', 'token', 'pin', 'pinFile', 'env', 'kid', 'keyLa
  * ```
  */
 export async function openPkcs11Signer(options: Pkcs11SignerOptions): Promise<Pkcs11Signer> {
-  requireOptionsObject(options, 'openPkcs11Signer()');
+  requireOptionsObject(options as unknown, 'openPkcs11Signer()');
   rejectUnknownOptions(options, KNOWN_OPTIONS, 'openPkcs11Signer()');
   const { kid } = options;
   if (typeof kid !== 'string' || kid === '' || /\s/.test(kid)) {
