@@ -79,6 +79,16 @@ export function instrumentApsSsa(options: ApsSsaInstrumentationOptions = {}): Ap
   rateLimitRemaining.addCallback(observeRateLimits);
 
   const spans = new WeakMap<object, { span: Span; started: number }>();
+  // Made once per identity (a provider's identity is one frozen object): a cache hit allocates no attributes.
+  const attributeSets = new WeakMap<TokenIdentity, IdentityAttributes>();
+  const attributesOf = (identity: TokenIdentity, key: string): IdentityAttributes => {
+    let attributes = attributeSets.get(identity);
+    if (attributes === undefined) {
+      attributes = identityAttributes(identity, key);
+      attributeSets.set(identity, attributes);
+    }
+    return attributes;
+  };
   // The getToken span a refresh runs under: its exchanges become its children, however many awaits later.
   const currentGetToken = new AsyncLocalStorage<Span>();
   const getTokenChannel = tracingChannel<Span, GetTokenTraceContext>(TRACING_CHANNELS.getToken);
@@ -87,7 +97,7 @@ export function instrumentApsSsa(options: ApsSsaInstrumentationOptions = {}): Ap
 
   // Made before the start event is published, in the caller's context: the caller's active span is the parent.
   getTokenChannel.start.bindStore(currentGetToken, (ctx) => {
-    const span = tracer.startSpan('aps-ssa getToken', { kind: SpanKind.INTERNAL, attributes: identityAttributes(ctx.identity, ctx.key) });
+    const span = tracer.startSpan('aps-ssa getToken', { kind: SpanKind.INTERNAL, attributes: attributesOf(ctx.identity, ctx.key).span });
     spans.set(ctx, { span, started: performance.now() });
     return span;
   });
@@ -98,8 +108,12 @@ export function instrumentApsSsa(options: ApsSsaInstrumentationOptions = {}): Ap
       const { span } = entry;
       if (ctx.served !== undefined) span.setAttribute('aps_ssa.served', ctx.served);
       span.setAttribute('aps_ssa.stale', ctx.servedStale === true);
-      if (ctx.servedStale === true) staleServed.add(1, identityAttributes(ctx.identity, ctx.key, true));
-      if (ctx.expiresAt !== undefined) expiries.set(ctx.key, { expiresAt: ctx.expiresAt, attributes: identityAttributes(ctx.identity, ctx.key, true) });
+      if (ctx.servedStale === true) staleServed.add(1, attributesOf(ctx.identity, ctx.key).metric);
+      if (ctx.expiresAt !== undefined) {
+        const expiry = expiries.get(ctx.key);
+        if (expiry === undefined) expiries.set(ctx.key, { expiresAt: ctx.expiresAt, attributes: attributesOf(ctx.identity, ctx.key).metric });
+        else expiry.expiresAt = ctx.expiresAt;
+      }
       endSpan(span, ctx);
     },
   });
@@ -108,7 +122,7 @@ export function instrumentApsSsa(options: ApsSsaInstrumentationOptions = {}): Ap
     start(ctx) {
       const parent = currentGetToken.getStore();
       const active = parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
-      const attributes = { ...identityAttributes(ctx.identity, ctx.key), 'aps_ssa.attempt': ctx.attempt };
+      const attributes = { ...attributesOf(ctx.identity, ctx.key).span, 'aps_ssa.attempt': ctx.attempt };
       spans.set(ctx, { span: tracer.startSpan('aps-ssa exchange', { kind: SpanKind.CLIENT, attributes }, active), started: performance.now() });
     },
     asyncEnd(ctx) {
@@ -166,14 +180,19 @@ function handlers<C extends object>(given: Partial<Handlers<C>>): Handlers<C> {
   return { start: none, end: none, asyncStart: none, asyncEnd: none, error: none, ...given };
 }
 
-function identityAttributes(identity: TokenIdentity, key: string, metric = false): Attributes {
-  const attributes: Attributes = {
+/** An identity's attributes: on spans (with the key id and scopes), and on metrics (fewer, to keep cardinality low). */
+interface IdentityAttributes {
+  readonly span: Attributes;
+  readonly metric: Attributes;
+}
+
+function identityAttributes(identity: TokenIdentity, key: string): IdentityAttributes {
+  const metric: Attributes = {
     'aps_ssa.identity.key': key,
     'aps_ssa.client_id': identity.clientId,
     'aps_ssa.service_account_id': identity.serviceAccountId,
   };
-  if (metric) return attributes;
-  return { ...attributes, 'aps_ssa.key_id': identity.keyId, 'aps_ssa.scopes': [...identity.scopes] };
+  return { metric, span: { ...metric, 'aps_ssa.key_id': identity.keyId, 'aps_ssa.scopes': [...identity.scopes] } };
 }
 
 function endSpan(span: Span, ctx: { outcome?: string; errorCode?: string; retryAfter?: number; error?: Error }): void {
