@@ -166,6 +166,8 @@ export function instrumentApsSsa(options: ApsSsaInstrumentationOptions = {}): Ap
       if (!enabled) return;
       enabled = false;
       getTokenChannel.start.unbindStore(currentGetToken);
+      // An enabled AsyncLocalStorage keeps Node's promise hooks on (on Node 20), slowing every promise of the process.
+      currentGetToken.disable();
       getTokenChannel.unsubscribe(getTokenHandlers);
       exchangeChannel.unsubscribe(exchangeHandlers);
       adminChannel.unsubscribe(adminHandlers);
