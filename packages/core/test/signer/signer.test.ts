@@ -8,6 +8,8 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { SsaOptionError, SsaSignerError, SsaTokenUnavailableError, createAssertion } from '../../src/index.js';
 import type { AssertionSigner } from '../../src/index.js';
+import { ProviderRegistry } from '../../src/index.js';
+import { providerSource } from '../../src/adapter/index.js';
 import { useEmulator } from '../provider/support/setup.js';
 
 const env = useEmulator({ rateLimit: 0 });
@@ -46,6 +48,18 @@ describe('signer option', () => {
     const [header, payload] = Buffer.from(calls[0]!).toString('ascii').split('.');
     expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'RS256', kid: env.emulator.seed.keyId });
     expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ iss: env.emulator.seed.clientId, sub: env.emulator.seed.serviceAccountId });
+  });
+
+  it('reaches the provider through providerSource(), as every framework adapter passes its options', async () => {
+    const registry = new ProviderRegistry();
+    try {
+      const { provider, client } = providerSource({ env: keylessEnv(), signer: seedSigner(), registry }, 'anAdapter()');
+      expect((await provider.getToken()).accessToken).toMatch(/\S{20,}/);
+      expect(provider.identity.keyId).toBe(env.emulator.seed.keyId);
+      expect(typeof client.get).toBe('function');
+    } finally {
+      await registry.close();
+    }
   });
 
   it('createAssertion signs a compact JWS that verifies with the public key', async () => {
