@@ -79,6 +79,9 @@ export interface CheckedOverrides {
   baseUrl?: string;
 }
 
+/** A configuration whose key may be held by a signer (then `privateKey` is absent). Internal. */
+export type KeylessSsaConfig = Omit<SsaConfig, 'privateKey'> & { readonly privateKey?: KeyObject };
+
 /**
  * Checks the overrides given (as options: `SsaOptionError` naming the option) and loads the key; internal, shared
  * with the token provider's options so that each value is checked once, wherever it was given.
@@ -148,19 +151,30 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * ```
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: SsaConfigOverrides = {}): SsaConfig {
+  return readConfig(env, checkPublicOverrides(env, overrides), true) as SsaConfig;
+}
+
+/** {@link configFromEnv} for a key held by a `signer`: the private key variables are not read. Internal. */
+export function configFromEnvWithoutKey(env: NodeJS.ProcessEnv, overrides: SsaConfigOverrides): Omit<SsaConfig, 'privateKey'> {
+  return readConfig(env, checkPublicOverrides(env, overrides), false);
+}
+
+function checkPublicOverrides(env: NodeJS.ProcessEnv, overrides: SsaConfigOverrides): CheckedOverrides {
   if (typeof env !== 'object' || env === null) {
     throw new SsaOptionError('env', `configFromEnv() expects an environment object such as process.env, got ${describeType(env)}.`);
   }
   requireOptionsObject(overrides as unknown, 'configFromEnv() overrides');
   rejectUnknownOptions(overrides, IDENTITY_OPTIONS, 'configFromEnv()');
-  return readConfig(env, checkConfigOverrides(overrides));
+  return checkConfigOverrides(overrides);
 }
 
 /**
  * {@link configFromEnv} with the overrides already checked (internal: the token provider's options check theirs once,
- * then read only what they leave out).
+ * then read only what they leave out). Without `withKey` (a signer holds the key) the key variables are not read.
  */
-export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides): SsaConfig {
+export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides, withKey: true): SsaConfig;
+export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides, withKey: boolean): KeylessSsaConfig;
+export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides, withKey: boolean): KeylessSsaConfig {
   const problems: SsaConfigProblem[] = [];
   const warnings: SsaConfigProblem[] = [];
   // One problem per variable: the first says what is wrong, a second ("is not set") would only follow from it.
@@ -195,7 +209,7 @@ export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides): Ssa
     });
   }
 
-  const privateKey = given.privateKey ?? readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem);
+  const privateKey = given.privateKey ?? (withKey ? readPrivateKey(read('APS_SA_PRIVATE_KEY'), read('APS_SA_PRIVATE_KEY_FILE'), problem) : undefined);
 
   const scopes = given.scopes ?? [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
   if (scopes.length === 0) {
@@ -215,8 +229,8 @@ export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides): Ssa
     }
   }
 
-  if (problems.length > 0 || privateKey === undefined || 'problem' in checked) throw new SsaConfigError(problems);
-  return redactedObject<SsaConfig>(
+  if (problems.length > 0 || (withKey && privateKey === undefined) || 'problem' in checked) throw new SsaConfigError(problems);
+  return redactedObject<KeylessSsaConfig>(
     SSA_CONFIG,
     {
       clientId,

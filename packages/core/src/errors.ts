@@ -56,6 +56,9 @@ export const SSA_ERROR_CODES = Object.freeze([
   'ERR_SSA_KEY_TOO_SMALL',
   'ERR_SSA_KEY_ENCRYPTED',
   'ERR_SSA_KEY_FILE',
+  'ERR_SSA_SIGNER_SETUP',
+  'ERR_SSA_SIGNER_FAILED',
+  'ERR_SSA_SIGNER_SIGNATURE',
   ...SSA_TOKEN_ENDPOINT_ERROR_CODES,
   'ERR_SSA_TOKEN_UNAVAILABLE',
   'ERR_SSA_CLOSED',
@@ -150,6 +153,32 @@ export class SsaKeyError extends SsaError {
   declare readonly code: SsaKeyErrorCode;
 
   constructor(code: SsaKeyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** Codes of {@link SsaSignerError}. */
+export type SsaSignerErrorCode = Extract<SsaErrorCode, `ERR_SSA_SIGNER_${string}`>;
+
+/**
+ * A `signer` (an HSM, a cloud KMS) could not be set up (`ERR_SSA_SIGNER_SETUP`: its module, token, key or PIN
+ * was not found or refused) or could not sign an assertion: `ERR_SSA_SIGNER_FAILED` when its
+ * `sign()` threw or returned no bytes, `ERR_SSA_SIGNER_SIGNATURE` when what it returned is not an
+ * RS256 signature of the expected length or does not verify against the `publicKey` given. The
+ * message never quotes the signing input or the signature; a thrown error is kept as `cause` only
+ * when it is an `SsaError` (a foreign one may quote a PIN or a request).
+ *
+ * @example
+ * ```ts
+ * catch (err) {
+ *   if (err instanceof SsaSignerError) console.error('The HSM could not sign:', err.message);
+ * }
+ * ```
+ */
+export class SsaSignerError extends SsaError {
+  declare readonly code: SsaSignerErrorCode;
+
+  constructor(code: SsaSignerErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

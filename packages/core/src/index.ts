@@ -3,6 +3,7 @@ export {
   SsaOptionError,
   SsaConfigError,
   SsaKeyError,
+  SsaSignerError,
   SsaTokenEndpointError,
   SsaAssertionInvalidError,
   SsaTokenUnavailableError,
@@ -15,6 +16,7 @@ export type {
   SsaErrorCode,
   SsaConfigProblem,
   SsaKeyErrorCode,
+  SsaSignerErrorCode,
   SsaTokenEndpointErrorCode,
   SsaTokenEndpointErrorDetails,
   AssertionIssue,
@@ -26,6 +28,7 @@ export type { PrivateKeyInput } from './private-key.js';
 
 export { createAssertion } from './assertion/assertion.js';
 export type { AssertionOptions } from './assertion/assertion.js';
+export type { AssertionSigner, PublicKeyInput } from './assertion/signer.js';
 
 export { diagnoseAssertion } from './assertion/assertion-diagnosis.js';
 export type { AssertionDiagnosis, DiagnoseAssertionOptions } from './assertion/assertion-diagnosis.js';
@@ -64,6 +67,9 @@ export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './store/
 export { MemoryTokenStore } from './store/memory-token-store.js';
 export type { MemoryTokenStoreOptions } from './store/memory-token-store.js';
 export type { TokenIdentity } from './store/identity-key.js';
+
+export { TRACING_CHANNELS } from './tracing/tracing-channels.js';
+export type { AdminTraceContext, ExchangeTraceContext, GetTokenTraceContext, TraceOutcome } from './tracing/tracing-channels.js';
 
 export { createApsClient } from './client/aps-client.js';
 export type { ApsClient, ApsClientOptions } from './client/aps-client.js';

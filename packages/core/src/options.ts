@@ -19,6 +19,8 @@ export const PROVIDER_OPTIONS = [
   'store',
   'clock',
   'fetch',
+  'signer',
+  'publicKey',
 ] as const;
 
 /**

@@ -32,7 +32,7 @@ export function benchmark(label: string, operation: Operation): Benchmark {
  * Operations per second of `bench` over about `durationMs`. The clock is read between batches, not
  * per operation: reading it costs about as much as the fastest operations measured here.
  */
-async function opsPerSecond(bench: Benchmark, durationMs: number): Promise<number> {
+export async function opsPerSecond(bench: Benchmark, durationMs: number): Promise<number> {
   collectGarbage();
   let batch = 16;
   let operations = 0;

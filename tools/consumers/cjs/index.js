@@ -12,6 +12,8 @@ const { ssaErrorHandler, ssaTokenMiddleware } = require('@aps-ssa/express-middle
 const { SsaModule, SsaTokenService } = require('@aps-ssa/nestjs-module');
 const { SsaStrategy } = require('@aps-ssa/passport-strategy');
 const { createRedisTokenStore } = require('@aps-ssa/redis-store');
+const { openPkcs11Signer } = require('@aps-ssa/pkcs11');
+const { instrumentApsSsa } = require('@aps-ssa/opentelemetry');
 const { NestFactory } = require('@nestjs/core');
 const express = require('express');
 
@@ -30,7 +32,9 @@ async function run() {
   };
 
   await check('require() returns every package', async () => {
-    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient]) assert.equal(typeof value, 'function');
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa]) {
+      assert.equal(typeof value, 'function');
+    }
     assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
     assert.ok(new SsaError('ERR_SSA_CONFIG', 'x') instanceof Error);
   });

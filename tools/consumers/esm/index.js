@@ -13,6 +13,8 @@ import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware
 import { SSA_APS_CLIENT, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
 import { SSA_STRATEGY_NAME, SsaStrategy } from '@aps-ssa/passport-strategy';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
+import { openPkcs11Signer } from '@aps-ssa/pkcs11';
+import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -82,6 +84,19 @@ try {
     assert.equal((await app.get(SSA_APS_CLIENT).get(ME).json()).userId, emulator.seed.serviceAccountId);
     await app.close();
     assert.equal(tokens.provider.closed, true);
+  });
+
+  await check('@aps-ssa/opentelemetry (no SDK: the no-op providers) and @aps-ssa/pkcs11 (its addon loads)', async () => {
+    const instrumentation = instrumentApsSsa();
+    const provider = createTokenProvider({ env });
+    try {
+      await provider.getToken();
+    } finally {
+      instrumentation.disable();
+      await provider.close();
+    }
+    const error = await openPkcs11Signer({ module: '/nonexistent/pkcs11.so', token: 't', kid: 'k', pin: 'p' }).catch((e) => e);
+    assert.equal(error.code, 'ERR_SSA_SIGNER_SETUP');
   });
 
   await check('@aps-ssa/redis-store', async () => {

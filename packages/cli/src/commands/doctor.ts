@@ -8,8 +8,8 @@ import {
   SsaApiError,
   SsaConfigError,
 } from '@aps-ssa/core';
-import type { SsaConfig, SsaConfigProblem } from '@aps-ssa/core';
-import { describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
+import type { AssertionSigner, SsaConfigProblem } from '@aps-ssa/core';
+import { configFromEnvWithoutKey, describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
 import type { ServiceAccount, ServiceAccountKey } from '@aps-ssa/core/admin';
 import type { KeyObject } from 'node:crypto';
 import { adminFromEnv } from '../admin-context.js';
@@ -19,6 +19,8 @@ import { formatDuration, formatIso, lastUsed } from '../human-time.js';
 import { decodeJwt } from '../jwt.js';
 import { describeError, writeJson, writeLines } from '../output.js';
 import { commandEnv } from '../service-account-config.js';
+import type { SigningConfig } from '../service-account-config.js';
+import { SIGNER_FLAG, loadSignerModule } from '../signer-module.js';
 import { signAssertion } from './assertion.js';
 
 type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -47,8 +49,10 @@ export const doctorCommand: CommandSpec = {
     "app's credentials may read them), the assertion it would send against the documented causes of \"The\n" +
     '\'assertion\' is invalid.", this clock against the server\'s, and finally a real exchange. Each step is\n' +
     '✓ (passed), ! (works but looks wrong), ✗ (failed, with a fix) or – (skipped, with why).\n' +
-    'Exits 0 only when a token was obtained. No secret is printed.',
-  examples: ['aps-ssa doctor --env-file .env', 'aps-ssa doctor --json'],
+    'Exits 0 only when a token was obtained. No secret is printed. With --signer MODULE, the key is held by that\n' +
+    "signer (an HSM, a KMS): the key variables are not read, and the key id is the signer's kid.",
+  flags: SIGNER_FLAG,
+  examples: ['aps-ssa doctor --env-file .env', 'aps-ssa doctor --json', 'aps-ssa doctor --env-file .env --signer ./hsm-signer.mjs'],
   async run(context) {
     const steps = await diagnose(context);
     const ok = steps.at(-1)?.name === 'exchange' && steps.at(-1)?.status === 'ok';
@@ -59,16 +63,26 @@ export const doctorCommand: CommandSpec = {
 };
 
 async function diagnose(context: CommandContext): Promise<Step[]> {
+  const signer = await loadSignerModule(context);
+  try {
+    return await diagnoseWith(context, signer);
+  } finally {
+    await signer?.close?.();
+  }
+}
+
+async function diagnoseWith(context: CommandContext, signer: AssertionSigner | undefined): Promise<Step[]> {
   const env = commandEnv(context);
-  const { config, problems, warnings } = tryConfig(env);
+  if (signer !== undefined) env.APS_SA_KEY_ID = signer.kid;
+  const { config, problems, warnings } = tryConfig(env, signer);
   const steps = variableSteps(env, { problems, warnings });
-  steps.push(await keyStep(env, config, problems));
+  steps.push(signer === undefined ? await keyStep(env, config, problems) : signerStep(signer));
 
   const valid = (name: string) => problems.every((p) => p.variable !== name);
   const { now } = context.io;
   steps.push(...(await adminSteps(env, valid, now)));
 
-  const assertion = config === undefined ? undefined : await signAssertion(config, context.io);
+  const assertion = config === undefined ? undefined : await signAssertion(config, context.io, signer);
   steps.push(
     config === undefined || assertion === undefined
       ? { name: 'assertion', status: 'skip', detail: NEEDS_CONFIG }
@@ -88,14 +102,14 @@ async function diagnose(context: CommandContext): Promise<Step[]> {
 }
 
 interface ConfigReading {
-  readonly config?: SsaConfig;
+  readonly config?: SigningConfig;
   readonly problems: readonly SsaConfigProblem[];
   readonly warnings: readonly SsaConfigProblem[];
 }
 
-function tryConfig(env: NodeJS.ProcessEnv): ConfigReading {
+function tryConfig(env: NodeJS.ProcessEnv, signer: AssertionSigner | undefined): ConfigReading {
   try {
-    const config = configFromEnv(env);
+    const config = signer === undefined ? configFromEnv(env) : configFromEnvWithoutKey(env, {});
     return { config, problems: [], warnings: config.warnings };
   } catch (error) {
     if (!(error instanceof SsaConfigError)) throw error;
@@ -133,7 +147,11 @@ function splitFix(message: string): { detail: string; fix?: string } {
   return { detail: `${message.slice(0, at)}.`, fix: `${fix.charAt(0).toUpperCase()}${fix.slice(1)}` };
 }
 
-async function keyStep(env: NodeJS.ProcessEnv, config: SsaConfig | undefined, problems: readonly SsaConfigProblem[]): Promise<Step> {
+function signerStep(signer: AssertionSigner): Step {
+  return { name: 'private key', status: 'ok', detail: `held by the --signer module (kid ${signer.kid}); the exchange below proves it signs.` };
+}
+
+async function keyStep(env: NodeJS.ProcessEnv, config: SigningConfig | undefined, problems: readonly SsaConfigProblem[]): Promise<Step> {
   const problem = problems.find((p) => KEY_VARIABLES.includes(p.variable));
   if (problem !== undefined) {
     return { name: 'private key', status: 'fail', ...splitFix(`${problem.variable} ${problem.message}`) };
@@ -235,7 +253,7 @@ function adminFailure(name: string, error: unknown, id: string): Step {
   return { name, status: 'skip', detail: `skipped: the admin API did not tell (${detail}); the exchange below still tests the configuration.` };
 }
 
-function assertionStep(assertion: string, config: SsaConfig, now: () => number): Step {
+function assertionStep(assertion: string, config: SigningConfig, now: () => number): Step {
   const { claims, issues } = diagnoseAssertion(assertion, { now, clientId: config.clientId });
   if (issues.length > 0) {
     return { name: 'assertion', status: 'fail', detail: issues.map((i) => `${i.cause}: ${i.message}`).join(' ') };
@@ -268,7 +286,7 @@ async function clockStep(baseUrl: string, now: () => number): Promise<Step> {
   return judged === 'notable' ? { name: 'clock', status: 'warn', detail, fix } : { name: 'clock', status: 'ok', detail };
 }
 
-async function exchangeStep(config: SsaConfig, assertion: string, now: () => number): Promise<Step> {
+async function exchangeStep(config: SigningConfig, assertion: string, now: () => number): Promise<Step> {
   try {
     const { baseUrl, clientId, clientSecret } = config;
     const result = await exchangeAssertion({ baseUrl, clientId, clientSecret, assertion, now });
@@ -285,7 +303,7 @@ async function exchangeStep(config: SsaConfig, assertion: string, now: () => num
   }
 }
 
-function exchangeFix(code: string | undefined, config: SsaConfig): { fix?: string } {
+function exchangeFix(code: string | undefined, config: SigningConfig): { fix?: string } {
   switch (code) {
     case 'ERR_SSA_ASSERTION_INVALID':
       return {

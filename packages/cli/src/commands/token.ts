@@ -4,6 +4,7 @@ import { formatIso } from '../human-time.js';
 import { decodeJwt } from '../jwt.js';
 import { writeJson, writeLines } from '../output.js';
 import { readConfig } from '../service-account-config.js';
+import { SIGNER_FLAG, loadSignerModule } from '../signer-module.js';
 import { signAssertion } from './assertion.js';
 
 export const tokenCommand: CommandSpec = {
@@ -15,6 +16,7 @@ export const tokenCommand: CommandSpec = {
     '(expiresAt, scopes, jti) and leaves the token out unless --show-token is given.',
   flags: {
     'show-token': { type: 'boolean', description: 'with --json, include the access token (accessToken)' },
+    ...SIGNER_FLAG,
   },
   examples: [
     'aps-ssa token --env-file .env',
@@ -22,8 +24,9 @@ export const tokenCommand: CommandSpec = {
     'aps-ssa token --env-file .env --json',
   ],
   async run(context) {
-    const config = readConfig(context);
-    const assertion = await signAssertion(config, context.io);
+    const signer = await loadSignerModule(context);
+    const config = readConfig(context, signer);
+    const assertion = await signAssertion(config, context.io, signer).finally(() => signer?.close?.());
     const result = await exchangeAssertion({
       baseUrl: config.baseUrl,
       clientId: config.clientId,

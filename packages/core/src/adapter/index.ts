@@ -15,3 +15,4 @@ export { MAX_RETRY_AFTER } from '../http/retry-after.js';
 export { APS_TOKEN_AUDIENCE } from '../assertion/assertion.js';
 export { TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
 export { estimateClockOffset, judgeClockSkew, describeSkew } from '../clock-skew.js';
+export { configFromEnvWithoutKey } from '../config.js';

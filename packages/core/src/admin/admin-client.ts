@@ -23,6 +23,7 @@ import { normalizeClock } from '../clock.js';
 import { normalizeBaseUrl } from '../config.js';
 import { SsaApiError, SsaError, SsaOptionError } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
+import { traceAdminCall } from '../tracing/trace-call.js';
 
 /**
  * The scopes an admin client's own 2-legged token asks for: everything the service-account and key operations
@@ -114,7 +115,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const tokens = tokenSource(options, baseUrl, timeout);
   const call = async <T>(operation: string, method: Method, path: string, parse: (body: unknown) => T, body?: object): Promise<T> => {
     const request: AdminRequest = { operation, method, url: `${baseUrl}${SERVICE_ACCOUNTS_PATH}${path}`, body, tokens, timeout, fetch: options.fetch };
-    const answer = await adminRequest(request);
+    const answer = await traceAdminCall(operation, method, () => adminRequest(request));
     try {
       return parse(answer.json);
     } catch (error) {

@@ -5,6 +5,8 @@ import { SsaOptionError } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { loadPrivateKey } from '../private-key.js';
 import type { PrivateKeyInput } from '../private-key.js';
+import { CheckedSigner, normalizeSigner, signCompactJws } from './signer.js';
+import type { AssertionSigner, PublicKeyInput } from './signer.js';
 
 /**
  * The `aud` every assertion must carry: APS compares it exactly, and it stays this production URL
@@ -30,10 +32,14 @@ export interface AssertionOptions {
   clientId: string;
   /** The service account id (e.g. `6BNJQT7RR7GTJ5QY`): the `sub` claim. */
   serviceAccountId: string;
-  /** The id Create Key returned with the private key (a UUID): the `kid` header. */
-  keyId: string;
-  /** The private key, in any form {@link loadPrivateKey} accepts. */
-  privateKey: PrivateKeyInput;
+  /** The id Create Key returned with the private key (a UUID): the `kid` header. Taken from `signer.kid` with a signer. */
+  keyId?: string;
+  /** The private key, in any form {@link loadPrivateKey} accepts; or give `signer` instead. */
+  privateKey?: PrivateKeyInput;
+  /** Signs with a key held elsewhere (an HSM, a KMS) instead of `privateKey`. */
+  signer?: AssertionSigner;
+  /** With `signer`: the key's public half, which the signature must verify against. */
+  publicKey?: PublicKeyInput;
   /** The scopes the token will carry (e.g. `['data:read']`): the `scope` claim, sent as a JSON array. */
   scopes: readonly string[];
   /**
@@ -50,7 +56,7 @@ export interface AssertionOptions {
   now?: () => number;
 }
 
-const KNOWN_OPTIONS = ['clientId', 'serviceAccountId', 'keyId', 'privateKey', 'scopes', 'lifetime', 'now'] as const;
+const KNOWN_OPTIONS = ['clientId', 'serviceAccountId', 'keyId', 'privateKey', 'signer', 'publicKey', 'scopes', 'lifetime', 'now'] as const;
 
 /**
  * Signs a JWT assertion (RS256) for a service account, ready for {@link exchangeAssertion}.
@@ -61,6 +67,7 @@ const KNOWN_OPTIONS = ['clientId', 'serviceAccountId', 'keyId', 'privateKey', 's
  *
  * @throws {SsaOptionError} for a missing, empty or malformed option (or an unknown one).
  * @throws {SsaKeyError} when the private key cannot be used.
+ * @throws {SsaSignerError} when the `signer` fails, or its signature has the wrong length or does not verify.
  *
  * @example
  * ```ts
@@ -80,14 +87,17 @@ export async function createAssertion(options: AssertionOptions): Promise<string
   rejectUnknownOptions(options, KNOWN_OPTIONS, 'createAssertion()');
   const clientId = requireId(options.clientId, 'clientId', 'the APS app client id');
   const serviceAccountId = requireId(options.serviceAccountId, 'serviceAccountId', 'the service account id');
-  const keyId = requireId(options.keyId, 'keyId', 'the key id that Create Key returned');
+  const signer = options.signer === undefined ? undefined : normalizeSigner(options.signer, options.publicKey);
+  if (signer !== undefined) checkSignerOptions(options, signer.kid);
+  else if (options.publicKey !== undefined) throw publicKeyWithoutSigner();
+  const keyId = signer?.kid ?? requireId(options.keyId, 'keyId', 'the key id that Create Key returned');
   const scopes = requireScopes(options.scopes, 'scopes');
   const lifetime = requireLifetime(options.lifetime);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') {
     throw new SsaOptionError('now', `\`now\` must be a function returning milliseconds since the epoch, got ${describeType(now)}.`);
   }
-  const privateKey = loadPrivateKey(options.privateKey);
+  const privateKey = signer ?? loadPrivateKey(options.privateKey as PrivateKeyInput);
   return signAssertion({ clientId, serviceAccountId, keyId, privateKey, scopes, lifetime, now });
 }
 
@@ -96,7 +106,8 @@ export interface SigningInput {
   readonly clientId: string;
   readonly serviceAccountId: string;
   readonly keyId: string;
-  readonly privateKey: KeyObject;
+  /** The key, or the signer that holds it. */
+  readonly privateKey: KeyObject | CheckedSigner;
   readonly scopes: readonly string[];
   /** Seconds. */
   readonly lifetime: number;
@@ -111,16 +122,29 @@ export async function signAssertion(input: SigningInput): Promise<string> {
     throw new SsaOptionError('now', `\`now()\` must return milliseconds since the epoch, got ${String(nowMs)}.`);
   }
   const iat = Math.floor(nowMs / 1000);
-  return new SignJWT({ scope: [...scopes] })
-    // No `typ`: the header of the APS docs' own example has only alg and kid.
-    .setProtectedHeader({ alg: 'RS256', kid: keyId })
-    .setIssuer(clientId)
-    .setSubject(serviceAccountId)
-    .setAudience(APS_TOKEN_AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + lifetime)
-    .setJti(randomUUID())
-    .sign(key);
+  const claims = { scope: [...scopes], iss: clientId, sub: serviceAccountId, aud: APS_TOKEN_AUDIENCE, iat, exp: iat + lifetime, jti: randomUUID() };
+  if (key instanceof CheckedSigner) return signCompactJws(key, claims);
+  // No `typ`: the header of the APS docs' own example has only alg and kid.
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: keyId }).sign(key);
+}
+
+/**
+ * With a `signer`, `privateKey` is not given and `keyId`, if given, is the signer's `kid`. Shared with the provider's options.
+ *
+ * @throws {SsaOptionError} naming the option that contradicts the signer.
+ */
+export function checkSignerOptions(options: { privateKey?: unknown; keyId?: unknown }, kid: string): void {
+  if (options.privateKey !== undefined) {
+    throw new SsaOptionError('signer', '`signer` and `privateKey` were both given: the signer holds the key, so pass one or the other.');
+  }
+  if (options.keyId !== undefined && options.keyId !== kid) {
+    throw new SsaOptionError('keyId', '`keyId` differs from `signer.kid`: the assertion carries the signer\'s `kid`; leave `keyId` out.');
+  }
+}
+
+/** The error for a `publicKey` given without a `signer` (it only checks a signer's signatures). */
+export function publicKeyWithoutSigner(): SsaOptionError {
+  return new SsaOptionError('publicKey', '`publicKey` checks the signatures of a `signer`, and no `signer` was given. Remove it, or add the signer.');
 }
 
 /** Why `value` is not a usable id (non-empty, no whitespace), or `undefined` when it is. */

@@ -9,6 +9,9 @@ import { identityKey, normalizeScopes } from '../store/identity-key.js';
 import type { TokenIdentity } from '../store/identity-key.js';
 import { IDENTITY_OPTIONS, PROVIDER_OPTIONS, describeType, hasMethods, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { EXCHANGE_TIMEOUT } from '../exchange/token-endpoint.js';
+import { checkSignerOptions, publicKeyWithoutSigner } from '../assertion/assertion.js';
+import { normalizeSigner } from '../assertion/signer.js';
+import type { AssertionSigner, CheckedSigner, PublicKeyInput } from '../assertion/signer.js';
 import type { TokenStore } from '../store/token-store.js';
 
 /**
@@ -116,6 +119,13 @@ export interface TokenProviderOptions extends SsaConfigOverrides {
   clock?: Clock;
   /** The fetch used for exchanges. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * Signs assertions with a key held elsewhere (an HSM, a cloud KMS), instead of `privateKey`: `APS_SA_PRIVATE_KEY*`
+   * and `APS_SA_KEY_ID` are then not read, and the `kid` is `signer.kid`.
+   */
+  signer?: AssertionSigner;
+  /** With `signer`: the key's public half; the signer's first signature must verify against it. */
+  publicKey?: PublicKeyInput;
 }
 
 /** Token provider options after validation, with every default applied. Internal. */
@@ -124,7 +134,7 @@ export interface NormalizedProviderOptions {
   /** The identity's store key (`identityKey(identity)`), computed once. */
   readonly key: string;
   readonly clientSecret: string;
-  readonly privateKey: KeyObject;
+  readonly privateKey: KeyObject | CheckedSigner;
   readonly refreshAhead: number;
   readonly refreshJitter: number;
   readonly minValidity: number;
@@ -167,10 +177,15 @@ export function checkProviderOptionNames(options: unknown): asserts options is T
 export function normalizeCheckedOptions(options: TokenProviderOptions): NormalizedProviderOptions {
   const env = options.env === undefined ? process.env : options.env;
   requireOptionsObject(env as unknown, `${WHERE} option \`env\``);
+  const signer = options.signer === undefined ? undefined : normalizeSigner(options.signer, options.publicKey);
+  if (signer !== undefined) checkSignerOptions(options, signer.kid);
+  else if (options.publicKey !== undefined) throw publicKeyWithoutSigner();
+  const overrides = Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]]));
+  if (signer !== undefined) overrides.keyId = signer.kid;
   // Each given value is checked once, here; the environment supplies (checked by readConfig) only what they leave out.
-  const given = checkConfigOverrides(Object.fromEntries(IDENTITY_OPTIONS.filter((name) => options[name] !== undefined).map((name) => [name, options[name]])));
-  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || given[name] !== undefined);
-  const config = complete ? undefined : readConfig(env, given);
+  const given = checkConfigOverrides(overrides);
+  const complete = IDENTITY_OPTIONS.every((name) => name === 'baseUrl' || (name === 'privateKey' && signer !== undefined) || given[name] !== undefined);
+  const config = complete ? undefined : readConfig(env, given, signer === undefined);
 
   const identity: TokenIdentity = Object.freeze({
     clientId: given.clientId ?? config!.clientId,
@@ -184,7 +199,8 @@ export function normalizeCheckedOptions(options: TokenProviderOptions): Normaliz
     identity,
     key: identityKey(identity),
     clientSecret: given.clientSecret ?? config!.clientSecret,
-    privateKey: given.privateKey ?? config!.privateKey,
+    // With no signer, `given` or `config` (configFromEnv) holds the key.
+    privateKey: signer ?? given.privateKey ?? config!.privateKey!,
     refreshAhead: duration(options.refreshAhead, 'refreshAhead', REFRESH_AHEAD, 0),
     refreshJitter: duration(options.refreshJitter, 'refreshJitter', REFRESH_JITTER, 0),
     minValidity: duration(options.minValidity, 'minValidity', MIN_VALIDITY, 0),

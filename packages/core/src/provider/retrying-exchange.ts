@@ -9,6 +9,7 @@ import { clampRetryAfter } from '../http/retry-after.js';
 import type { ServerTime } from './server-time.js';
 import { TOKEN_ENDPOINT_PATH, sendExchange } from '../exchange/token-endpoint.js';
 import type { StoredToken } from '../store/token-store.js';
+import { endExchangeTrace, startExchangeTrace } from '../tracing/trace-call.js';
 
 /** How much sooner than `expires_in` says a token is counted as expired: `exp`'s rounding plus the skew estimate's. */
 const EXPIRY_ROUNDING_MARGIN = 1_500;
@@ -37,6 +38,8 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
   const { options, time, signal } = context;
   const { clock, retry, identity } = options;
   const serverNow = (): number => time.now();
+  // The last rate limit reported, for the exchange's trace.
+  let rateLimit: RateLimit | undefined;
   const started = clock.monotonic();
   let attempt = 0;
   let skewRetried = false;
@@ -44,6 +47,8 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
     attempt++;
     context.onAttempt();
     const offsetUsed = time.offset;
+    rateLimit = undefined;
+    const trace = startExchangeTrace(identity, attempt);
     try {
       // The options were checked once, by createTokenProvider(): signed and sent as they are.
       const assertion = await signAssertion({
@@ -71,10 +76,11 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
         // Every answer's Date (errors included) teaches the server's time; its rate-limit headers, how close the limit is.
         onAnswer: (answer) => {
           time.observe(answer.serverDate, sent, time.read());
-          if (answer.rateLimit !== undefined) context.onRateLimit(answer.rateLimit);
+          if (answer.rateLimit !== undefined) context.onRateLimit((rateLimit = answer.rateLimit));
         },
       });
       context.onToken(result.accessToken);
+      endExchangeTrace(trace, rateLimit, { expiresIn: result.expiresIn });
       // Counted from when the request left, so the token is never thought to live longer than it does.
       const obtainedAt = time.at(sent);
       return {
@@ -88,6 +94,7 @@ export async function exchangeWithRetry(context: RetryingExchange): Promise<Stor
       };
     } catch (error) {
       context.onAttemptFailed();
+      endExchangeTrace(trace, rateLimit, { error });
       if (signal.aborted) throw new SsaClosedError();
       if (!(error instanceof SsaTokenEndpointError)) throw error;
       // The first exchange signs with an unknown skew; if its refusal taught us a large one, sign again at once.

@@ -17,6 +17,8 @@ import { exchangeWithRetry } from './retrying-exchange.js';
 import { safeCause } from '../http/safe-cause.js';
 import { ServerTime } from './server-time.js';
 import type { StoredToken, TokenStore } from '../store/token-store.js';
+import { getTokenChannel } from '../tracing/tracing-channels.js';
+import { isTraced, traceGetToken } from '../tracing/trace-call.js';
 
 /**
  * A token handed out by `invalidate(token)` is only dropped once it is this old, in ms: a 401 on a
@@ -257,8 +259,15 @@ class CachingTokenProvider implements TokenProvider {
     });
   }
 
-  // Not `async`: a cache hit returns the entry's resolved promise instead of allocating one per call.
   getToken(): Promise<AccessToken> {
+    if (isTraced(getTokenChannel)) {
+      return traceGetToken(this.identity, this.#key, () => ({ hits: this.#cacheHits, stale: this.#servedStale }), () => this.#getToken());
+    }
+    return this.#getToken();
+  }
+
+  // Not `async`: a cache hit returns the entry's resolved promise instead of allocating one per call.
+  #getToken(): Promise<AccessToken> {
     return this.#hit()?.served ?? this.#miss();
   }
 

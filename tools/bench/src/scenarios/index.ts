@@ -7,6 +7,7 @@ import { memory } from './memory.js';
 import { outboundInjection } from './outbound-injection.js';
 import { refreshUnderLoad } from './refresh-under-load.js';
 import { signing } from './signing.js';
+import { tracing } from './tracing.js';
 
 /** Every scenario, in the order they run and are reported. */
-export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, memory];
+export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, tracing, memory];

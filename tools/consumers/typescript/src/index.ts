@@ -23,6 +23,9 @@ import { SsaStrategy } from '@aps-ssa/passport-strategy';
 import type { SsaIdentity } from '@aps-ssa/passport-strategy';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
 import type { RedisTokenStore } from '@aps-ssa/redis-store';
+import { openPkcs11Signer } from '@aps-ssa/pkcs11';
+import type { Pkcs11SignerOptions } from '@aps-ssa/pkcs11';
+import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
 import express from 'express';
 import { Redis } from 'ioredis';
 import passport from 'passport';
@@ -146,6 +149,11 @@ try {
   assert.equal(await main(['--help'], io), 0);
   assert.ok(new SsaError('ERR_SSA_CONFIG', 'test') instanceof Error);
   console.log('ok @aps-ssa/cli, @aps-ssa/redis-store (types)');
+  const hsm: Pkcs11SignerOptions = { module: '/nonexistent/pkcs11.so', token: 't', kid: 'k', pin: 'p' };
+  const refused: unknown = await openPkcs11Signer(hsm).catch((error: unknown) => error);
+  assert.ok(refused instanceof SsaError && refused.code === 'ERR_SSA_SIGNER_SETUP');
+  instrumentApsSsa().disable();
+  console.log('ok @aps-ssa/pkcs11, @aps-ssa/opentelemetry');
 } finally {
   await emulator.close();
 }
