@@ -8,3 +8,5 @@ export { describeSampleMain } from './sample-main.js';
 export { sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
 export type { SampleAppHarness } from './sample-app.js';
 export { useEmulator } from './use-emulator.js';
+export { adapterContract } from './adapter-contract.js';
+export type { ContractAdapter, ContractApp, ContractServer } from './adapter-contract.js';
