@@ -1,7 +1,7 @@
 import { adapterContract } from '@aps-ssa/test-support';
 import { Hono } from 'hono';
 import { ssaToken } from '../src/index.js';
-import { serveHono } from './serve-hono.js';
+import { serveHono } from '@aps-ssa/test-support';
 
 adapterContract({
   where: 'ssaToken()',

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaToken } from '../src/index.js';
-import { serveHono } from './serve-hono.js';
+import { serveHono } from '@aps-ssa/test-support';
 
 let emulator: Emulator;
 const registry = new ProviderRegistry();
