@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { ProviderSourceOptions } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
@@ -29,16 +28,21 @@ export interface SampleAppHarness {
   expectColdStartOutage(url: string, meText: string, apsStatus: number): Promise<void>;
 }
 
+/** A sample app being served. */
+interface Served {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
 /**
  * Registers the hooks that give each test of a sample a fresh emulator (rate limits off), a registry and a
- * console.error spy (the samples log failures with it), and stop them after the test.
+ * console.error spy (the samples log failures with it), and stop them after the test. `serve` serves an app made by
+ * `createApp` (an Express-like `app.listen(port, host, callback)` by default).
  */
-export function useSampleApp(
-  createApp: (options: ProviderSourceOptions) => { listen(port: number, host: string, callback: () => void): Server },
-): SampleAppHarness {
+export function useSampleApp<App>(createApp: (options: ProviderSourceOptions) => App, serve: (app: App) => Promise<Served> = listen as never): SampleAppHarness {
   let emulator: Emulator;
   let registry: ProviderRegistry;
-  let server: { url: string; close(): Promise<void> } | undefined;
+  let server: Served | undefined;
   let logged: string[] = [];
 
   beforeEach(async () => {
@@ -66,7 +70,7 @@ export function useSampleApp(
       return logged;
     },
     async serve(options = {}) {
-      server = await listen(createApp({ env: emulator.seed.env, registry, ...options }));
+      server = await serve(createApp({ env: emulator.seed.env, registry, ...options }));
       return server.url;
     },
     async stop() {
