@@ -6,7 +6,7 @@ export { listen } from './listen.js';
 export { logged } from './logged.js';
 export { serveHono } from './serve-hono.js';
 export { describeSampleMain } from './sample-main.js';
-export { sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
+export { sampleRouteScenarios, sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
 export type { SampleAppHarness } from './sample-app.js';
 export { useEmulator } from './use-emulator.js';
 export { adapterContract } from './adapter-contract.js';
