@@ -64,7 +64,7 @@ export function frameworkOverhead(spec: FrameworkOverheadSpec): Scenario {
           ratios: [overhead, cpuOverhead],
           parameters: { rounds, 'run (s)': seconds, connections: CONNECTIONS, 'load generator': 'autocannon, in another process than the apps' },
           reading: [
-            `A ${spec.framework} app with \`${spec.adapter}\` serves ${formatNumber(median(throughput.ssa.samples))} requests/s, ${compareThroughput(overhead.value)} ` +
+            `${/^[AEIOU]/.test(spec.framework) ? 'An' : 'A'} ${spec.framework} app with \`${spec.adapter}\` serves ${formatNumber(median(throughput.ssa.samples))} requests/s, ${compareThroughput(overhead.value)} ` +
               `the same app without it (${formatRatio(overhead.value)}); measured in server CPU time, which other work on the machine disturbs less, a request costs ` +
               `${formatNumber(median(cpu.ssa.samples))} µs against ${formatNumber(median(cpu.bare.samples))} µs (${formatRatio(cpuOverhead.value)}): ` +
               `${perRequest > 0 ? `a difference of ${formatNumber(perRequest)} µs` : 'no measurable difference'}, for a valid token and an APS client on ` +
