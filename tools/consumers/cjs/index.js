@@ -9,6 +9,9 @@ const { closestName } = require('@aps-ssa/core/adapter');
 const { createAdminClient } = require('@aps-ssa/core/admin');
 const { startEmulator } = require('@aps-ssa/emulator');
 const { ssaErrorHandler, ssaTokenMiddleware } = require('@aps-ssa/express-middleware');
+const { ssaToken: fastifySsaToken } = require('@aps-ssa/fastify');
+const { ssaToken: honoSsaToken } = require('@aps-ssa/hono');
+const { ssaToken: koaSsaToken } = require('@aps-ssa/koa');
 const { SsaModule, SsaTokenService } = require('@aps-ssa/nestjs-module');
 const { SsaStrategy } = require('@aps-ssa/passport-strategy');
 const { createRedisTokenStore } = require('@aps-ssa/redis-store');
@@ -16,6 +19,7 @@ const { openPkcs11Signer } = require('@aps-ssa/pkcs11');
 const { instrumentApsSsa } = require('@aps-ssa/opentelemetry');
 const { NestFactory } = require('@nestjs/core');
 const express = require('express');
+const Fastify = require('fastify');
 
 const ME = 'userprofile/v1/users/@me';
 
@@ -32,7 +36,7 @@ async function run() {
   };
 
   await check('require() returns every package', async () => {
-    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa]) {
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa, fastifySsaToken, honoSsaToken, koaSsaToken]) {
       assert.equal(typeof value, 'function');
     }
     assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
@@ -65,6 +69,18 @@ async function run() {
       } finally {
         server.close();
         server.closeAllConnections();
+      }
+    });
+
+    await check('@aps-ssa/fastify: a request through Fastify (the plugin from require())', async () => {
+      const app = Fastify();
+      await app.register(fastifySsaToken, { env });
+      app.get('/me', (request) => request.aps.client.get(ME).json());
+      try {
+        const response = await fetch(`${await app.listen({ port: 0, host: '127.0.0.1' })}/me`);
+        assert.equal((await response.json()).userId, emulator.seed.serviceAccountId);
+      } finally {
+        await app.close();
       }
     });
 

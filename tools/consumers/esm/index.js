@@ -10,14 +10,21 @@ import { closestName } from '@aps-ssa/core/adapter';
 import { ADMIN_SCOPES, createAdminClient } from '@aps-ssa/core/admin';
 import { startEmulator } from '@aps-ssa/emulator';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
+import { ssaToken as fastifySsaToken } from '@aps-ssa/fastify';
+import { ssaToken as honoSsaToken } from '@aps-ssa/hono';
+import { ssaToken as koaSsaToken } from '@aps-ssa/koa';
 import { SSA_APS_CLIENT, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
 import { SSA_STRATEGY_NAME, SsaStrategy } from '@aps-ssa/passport-strategy';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
 import { openPkcs11Signer } from '@aps-ssa/pkcs11';
 import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
+import { serve } from '@hono/node-server';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { Redis } from 'ioredis';
+import Koa from 'koa';
 import passport from 'passport';
 
 const ME = 'userprofile/v1/users/@me';
@@ -74,6 +81,33 @@ try {
     } finally {
       server.close();
       server.closeAllConnections();
+    }
+  });
+
+  await check('@aps-ssa/fastify, @aps-ssa/hono, @aps-ssa/koa: a request through each', async () => {
+    const fastify = Fastify();
+    await fastify.register(fastifySsaToken, { env });
+    fastify.get('/me', (request) => request.aps.client.get(ME).json());
+    const hono = new Hono();
+    hono.get('/me', honoSsaToken({ env }), async (c) => c.json(await c.var.aps.client.get(ME).json()));
+    const koa = new Koa();
+    koa.use(koaSsaToken({ env }));
+    koa.use(async (ctx) => (ctx.body = await ctx.state.aps.client.get(ME).json()));
+    const honoServer = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' });
+    const koaServer = koa.listen(0, '127.0.0.1');
+    await Promise.all([once(honoServer, 'listening'), once(koaServer, 'listening')]);
+    try {
+      for (const base of [await fastify.listen({ port: 0, host: '127.0.0.1' }), `http://127.0.0.1:${honoServer.address().port}`, `http://127.0.0.1:${koaServer.address().port}`]) {
+        const me = await fetch(`${base}/me`);
+        assert.equal(me.status, 200);
+        assert.equal((await me.json()).userId, emulator.seed.serviceAccountId);
+      }
+    } finally {
+      await fastify.close();
+      for (const server of [honoServer, koaServer]) {
+        server.close();
+        server.closeAllConnections();
+      }
     }
   });
 

@@ -12,6 +12,11 @@ export async function listen(app: Listening): Promise<{ url: string; close(): Pr
   await new Promise<void>((resolve) => {
     server = app.listen(0, '127.0.0.1', resolve);
   });
+  return served(server);
+}
+
+/** The base URL of a `server` listening on loopback, and a close that drops open connections. */
+export function served(server: Server): { url: string; close(): Promise<void> } {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

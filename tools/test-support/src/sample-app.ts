@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { ProviderSourceOptions } from '@aps-ssa/core';
 import { startEmulator } from '@aps-ssa/emulator';
@@ -29,16 +28,21 @@ export interface SampleAppHarness {
   expectColdStartOutage(url: string, meText: string, apsStatus: number): Promise<void>;
 }
 
+/** A sample app being served. */
+interface Served {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
 /**
  * Registers the hooks that give each test of a sample a fresh emulator (rate limits off), a registry and a
- * console.error spy (the samples log failures with it), and stop them after the test.
+ * console.error spy (the samples log failures with it), and stop them after the test. `serve` serves an app made by
+ * `createApp` (an Express-like `app.listen(port, host, callback)` by default).
  */
-export function useSampleApp(
-  createApp: (options: ProviderSourceOptions) => { listen(port: number, host: string, callback: () => void): Server },
-): SampleAppHarness {
+export function useSampleApp<App>(createApp: (options: ProviderSourceOptions) => App, serve: (app: App) => Promise<Served> = listen as never): SampleAppHarness {
   let emulator: Emulator;
   let registry: ProviderRegistry;
-  let server: { url: string; close(): Promise<void> } | undefined;
+  let server: Served | undefined;
   let logged: string[] = [];
 
   beforeEach(async () => {
@@ -66,7 +70,7 @@ export function useSampleApp(
       return logged;
     },
     async serve(options = {}) {
-      server = await listen(createApp({ env: emulator.seed.env, registry, ...options }));
+      server = await serve(createApp({ env: emulator.seed.env, registry, ...options }));
       return server.url;
     },
     async stop() {
@@ -121,5 +125,42 @@ export function sharedSampleScenarios(sample: SampleAppHarness): void {
     const unreachable = await sample.serve(FAST_FAILURE);
     await sample.emulator.close();
     expect((await fetch(`${unreachable}/me`)).status).toBe(503);
+  });
+}
+
+/**
+ * The scenarios of a sample whose `GET /me` is behind the adapter and whose `GET /healthz` asks the provider: the
+ * profile, the token's lifetime, and a 503 with Retry-After on a cold outage.
+ */
+export function sampleRouteScenarios(sample: SampleAppHarness): void {
+  it('GET /me returns the service account profile, fetched from APS with its token', async () => {
+    const url = await sample.serve();
+    const response = await fetch(`${url}/me`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ userId: sample.emulator.seed.serviceAccountId, emailId: sample.emulator.seed.serviceAccountEmail });
+    expect(sample.emulator.counters()).toMatchObject({ exchanges: 1, userprofile: { ok: 1 } });
+  });
+
+  it('GET /healthz says a token can be had and how long it stays valid', async () => {
+    const url = await sample.serve();
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; expiresAt: string; expiresIn: number; scopes: string[] };
+    expect(body).toMatchObject({ status: 'ok', scopes: ['data:read', 'user-profile:read'] });
+    expect(body.expiresIn).toBeGreaterThan(3_500);
+    expect(body.expiresIn).toBeLessThanOrEqual(3_599);
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(3_500_000);
+  });
+
+  it('answers 503 JSON, not a hang, when APS fails on a cold start', async () => {
+    sample.emulator.faults.inject({ kind: 'server-error', status: 503, count: 100 });
+    const url = await sample.serve(FAST_FAILURE);
+    const me = await fetch(`${url}/me`);
+    expect(me.status).toBe(503);
+    expect(me.headers.get('retry-after')).toMatch(/^\d+$/);
+    const meText = await me.text();
+    expect(JSON.parse(meText)).toEqual({ error: 'ERR_SSA_TOKEN_UNAVAILABLE', message: UNAVAILABLE });
+
+    await sample.expectColdStartOutage(url, meText, 503);
   });
 }

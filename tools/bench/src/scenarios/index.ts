@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario.js';
 import { cacheHit } from './cache-hit.js';
 import { coldStampede } from './cold-stampede.js';
 import { expressOverhead } from './express-overhead.js';
+import { fastifyOverhead } from './fastify-overhead.js';
 import { fleet } from './fleet.js';
 import { memory } from './memory.js';
 import { outboundInjection } from './outbound-injection.js';
@@ -10,4 +11,4 @@ import { signing } from './signing.js';
 import { tracing } from './tracing.js';
 
 /** Every scenario, in the order they run and are reported. */
-export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, tracing, memory];
+export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, fastifyOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, tracing, memory];

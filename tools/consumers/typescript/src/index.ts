@@ -17,6 +17,12 @@ import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware';
 import type { ApsRequestContext } from '@aps-ssa/express-middleware';
+import { ssaToken as fastifySsaToken } from '@aps-ssa/fastify';
+import type { ApsRequestContext as FastifyApsContext } from '@aps-ssa/fastify';
+import { ssaToken as honoSsaToken } from '@aps-ssa/hono';
+import type { ApsRequestContext as HonoApsContext } from '@aps-ssa/hono';
+import { ssaToken as koaSsaToken } from '@aps-ssa/koa';
+import type { ApsRequestContext as KoaApsContext } from '@aps-ssa/koa';
 import { InjectApsClient, SsaExceptionFilter, SsaHealthIndicator, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
 import type { ApsClient, SsaHealthStatus } from '@aps-ssa/nestjs-module';
 import { SsaStrategy } from '@aps-ssa/passport-strategy';
@@ -26,8 +32,12 @@ import type { RedisTokenStore } from '@aps-ssa/redis-store';
 import { openPkcs11Signer } from '@aps-ssa/pkcs11';
 import type { Pkcs11SignerOptions } from '@aps-ssa/pkcs11';
 import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
+import { serve } from '@hono/node-server';
 import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { Redis } from 'ioredis';
+import Koa from 'koa';
 import passport from 'passport';
 
 interface Profile {
@@ -125,6 +135,42 @@ async function expressApp(emulator: Emulator): Promise<void> {
   }
 }
 
+/** The Fastify plugin, the Hono and the Koa middleware, each typed by its augmentation, serving `/me`. */
+async function frameworkApps(emulator: Emulator): Promise<void> {
+  const { env } = emulator.seed;
+  const fastify = Fastify();
+  await fastify.register(fastifySsaToken, { env });
+  fastify.get('/me', (request) => {
+    const context: FastifyApsContext = request.aps; // the FastifyRequest augmentation
+    return context.client.get(ME).json<Profile>();
+  });
+  const hono = new Hono();
+  hono.get('/me', honoSsaToken({ env }), async (c) => {
+    const context: HonoApsContext = c.var.aps; // the ContextVariableMap augmentation
+    return c.json(await context.client.get(ME).json<Profile>());
+  });
+  const koa = new Koa();
+  koa.use(koaSsaToken({ env }));
+  koa.use(async (ctx) => {
+    const context: KoaApsContext = ctx.state.aps; // the DefaultState augmentation
+    ctx.body = await context.client.get(ME).json<Profile>();
+  });
+  const honoServer = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' });
+  const koaServer = koa.listen(0, '127.0.0.1');
+  await Promise.all([once(honoServer, 'listening'), once(koaServer, 'listening')]);
+  try {
+    const port = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
+    for (const base of [await fastify.listen({ port: 0, host: '127.0.0.1' }), `http://127.0.0.1:${port(honoServer)}`, `http://127.0.0.1:${port(koaServer)}`]) {
+      assert.equal(((await (await fetch(`${base}/me`)).json()) as Profile).userId, emulator.seed.serviceAccountId);
+    }
+  } finally {
+    await fastify.close();
+    honoServer.close();
+    koaServer.close();
+    koaServer.closeAllConnections();
+  }
+}
+
 const emulator = await startEmulator({ port: 0 });
 try {
   const provider = createTokenProvider({ env: emulator.seed.env });
@@ -141,6 +187,8 @@ try {
 
   await expressApp(emulator);
   console.log('ok @aps-ssa/express-middleware, @aps-ssa/passport-strategy');
+  await frameworkApps(emulator);
+  console.log('ok @aps-ssa/fastify, @aps-ssa/hono, @aps-ssa/koa');
   await nestApp(emulator);
   console.log('ok @aps-ssa/nestjs-module (decorators and metadata compiled by tsc)');
 
