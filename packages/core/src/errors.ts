@@ -35,6 +35,7 @@ export type SsaErrorCode =
   | 'ERR_SSA_RATE_LIMITED'
   | 'ERR_SSA_SERVER'
   | 'ERR_SSA_BAD_RESPONSE'
+  | 'ERR_SSA_RESPONSE_TOO_LARGE'
   | 'ERR_SSA_NETWORK'
   | 'ERR_SSA_TIMEOUT'
   | 'ERR_SSA_TOKEN_UNAVAILABLE'
@@ -159,6 +160,7 @@ export type SsaTokenEndpointErrorCode = Extract<
   | 'ERR_SSA_RATE_LIMITED'
   | 'ERR_SSA_SERVER'
   | 'ERR_SSA_BAD_RESPONSE'
+  | 'ERR_SSA_RESPONSE_TOO_LARGE'
   | 'ERR_SSA_NETWORK'
   | 'ERR_SSA_TIMEOUT'
 >;

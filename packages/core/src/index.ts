@@ -32,12 +32,13 @@ export { exchangeAssertion, EXCHANGE_TIMEOUT, JWT_BEARER_GRANT_TYPE, MAX_EXPIRES
 export type { ExchangeOptions, ExchangeResult } from './exchange/token-endpoint.js';
 export type { RateLimit } from './http/rate-limit.js';
 export { MAX_RETRY_AFTER } from './http/retry-after.js';
+export { MAX_TOKEN_RESPONSE_BYTES } from './http/token-request.js';
 export { ScrubbedError } from './http/safe-cause.js';
 
 export { configFromEnv, CONFIG_VARIABLES, DEFAULT_BASE_URL } from './config.js';
 export type { SsaConfig, SsaConfigOverrides } from './config.js';
 
-export { createAccessToken } from './access-token.js';
+export { createAccessToken, MAX_ACCESS_TOKEN_LENGTH } from './access-token.js';
 export type { AccessToken, AccessTokenInit } from './access-token.js';
 
 export { createTokenProvider } from './provider/token-provider.js';

@@ -1,6 +1,7 @@
 import { basicCredentials } from '../http/basic-credentials.js';
 import { HttpTransportFailure, cleanServerText } from '../http/send.js';
-import { sendTokenRequest } from '../http/token-request.js';
+import { MAX_TOKEN_RESPONSE_BYTES, sendTokenRequest } from '../http/token-request.js';
+import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 import type { HttpAnswer } from '../http/send.js';
 import type { FullClock } from '../clock.js';
 import { SsaTokenEndpointError } from '../errors.js';
@@ -84,6 +85,14 @@ export class ClientCredentialsToken {
     const body = answer.json as Record<string, unknown> | undefined;
     const accessToken = body?.['access_token'];
     const expiresIn = body?.['expires_in'];
+    if (answer.ok && (answer.oversized || (typeof accessToken === 'string' && accessToken.length > MAX_ACCESS_TOKEN_LENGTH))) {
+      const what = answer.oversized ? `a body over ${MAX_TOKEN_RESPONSE_BYTES} bytes` : `an access_token over ${MAX_ACCESS_TOKEN_LENGTH} characters`;
+      throw new SsaTokenEndpointError(
+        'ERR_SSA_RESPONSE_TOO_LARGE',
+        `Could not get the admin API's 2-legged token from ${url}: it answered HTTP ${answer.status} with ${what}, which is not an APS token. Check that the base URL points at APS (or the emulator).`,
+        { status: answer.status, retryable: false },
+      );
+    }
     if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN) {
       return { accessToken, tokenType: 'Bearer', scopes: [...scopes], obtainedAt: sentAt, expiresAt: sentAt + expiresIn * 1000 };
     }

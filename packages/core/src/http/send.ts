@@ -1,5 +1,5 @@
-import ky from 'ky';
 import { abortable } from './abortable.js';
+import { readLimited } from './read-limited.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause } from './safe-cause.js';
 
@@ -18,6 +18,8 @@ export interface HttpRequest {
   readonly signal?: AbortSignal | undefined;
   /** What a transport error must not quote, beside the credential of the `authorization` header. */
   readonly secrets?: readonly string[];
+  /** The largest body read, in bytes: past it, reading stops and the answer is `oversized`. */
+  readonly maxBodyBytes: number;
 }
 
 /** A response, read whole. */
@@ -25,7 +27,10 @@ export interface HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: Headers;
+  /** The body, or `''` when it was `oversized`. */
   readonly text: string;
+  /** The body passed the request's `maxBodyBytes`: it was not read past that point (`text` is empty). */
+  readonly oversized: boolean;
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
   readonly contentType: string | undefined;
@@ -50,30 +55,29 @@ export class HttpTransportFailure extends Error {
  * headers and the body. Throws {@link HttpTransportFailure} when no response arrives.
  */
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
-  // ky's own timeout stops at the response headers; one deadline signal covers the body too (a timer of our own,
+  // One deadline signal covers the headers and the body (a timer of our own,
   // cleared at the end, rather than AbortSignal.timeout(), whose timer holds its signal only weakly).
   const controller = new AbortController();
   const deadline = controller.signal;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), request.timeout);
   const { signal } = request;
   let response: Response;
-  let text: string;
+  let text: string | undefined;
   try {
     const stop = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     // The signal is also raced here, not only handed to fetch: a hung request once outlived a 500 ms deadline by 30 s
     // under load (core test/exchange.test.ts, "a hung request"), so the deadline must not depend on fetch honouring it.
-    response = await abortable(ky(request.url, {
+    // One Request sent as it is: no copy of the body is kept (a tee that a fetch answering without reading the body
+    // would leave waiting until the deadline).
+    const outgoing = new Request(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
       redirect: 'manual',
       signal: stop,
-      ...(request.fetch === undefined ? {} : { fetch: request.fetch }),
-    }), stop);
-    text = await abortable(response.text(), stop);
+    });
+    response = await abortable(request.fetch === undefined ? fetch(outgoing) : request.fetch(outgoing), stop);
+    text = await abortable(readLimited(response, request.maxBodyBytes), stop);
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
@@ -93,8 +97,9 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     status: response.status,
     ok: response.ok,
     headers: response.headers,
-    text,
-    json: parseJson(text),
+    text: text ?? '',
+    oversized: text === undefined,
+    json: text === undefined ? undefined : parseJson(text),
     contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
     ...(requestId === '' ? {} : { requestId: requestId.slice(0, MAX_FIELD_LENGTH) }),
     ...(retryAfter === undefined ? {} : { retryAfter }),
