@@ -3,7 +3,7 @@ import type { AccessToken } from '../access-token.js';
 import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
-import { SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
+import { SsaAssertionInvalidError, SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
 import { identityKey } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
 import { MemoryTokenStore } from './memory-token-store.js';
@@ -497,13 +497,17 @@ class CachingTokenProvider implements TokenProvider {
 
 /**
  * `error` with its `retryAfter` at most `MAX_RETRY_AFTER`. Clamped here too, not only where a `Retry-After` header
- * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further.
+ * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further, whatever
+ * its class (a subclass is rebuilt as the class of ours it extends, which holds no field we would not copy).
  */
 function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointError {
   const retryAfter = clampRetryAfter(error.retryAfter);
-  if (retryAfter === error.retryAfter || error.constructor !== SsaTokenEndpointError) return error;
+  if (retryAfter === error.retryAfter) return error;
   const { status, error: apsError, errorDescription, requestId, retryable, serverDate } = error;
-  return new SsaTokenEndpointError(error.code, error.message, { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate });
+  const details = { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate };
+  return error instanceof SsaAssertionInvalidError
+    ? new SsaAssertionInvalidError(error.message, details, error.issues)
+    : new SsaTokenEndpointError(error.code, error.message, details);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
