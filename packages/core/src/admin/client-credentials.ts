@@ -7,6 +7,7 @@ import type { FullClock } from '../clock.js';
 import { SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode } from '../errors.js';
 import { MemoryTokenStore } from '../provider/memory-token-store.js';
+import { ServerTime } from '../provider/server-time.js';
 import { MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
 import type { StoredToken } from '../provider/token-store.js';
 
@@ -35,10 +36,14 @@ export interface ClientCredentialsOptions {
 export class ClientCredentialsToken {
   readonly #options: ClientCredentialsOptions;
   readonly #store = new MemoryTokenStore({ maxEntries: 1 });
+  // The token endpoint's time, as a token provider counts it (wall and monotonic clocks, the later estimate wins): a
+  // wall clock stepped back must not make an expired token look fresh.
+  readonly #time: ServerTime;
   #rejected: string | undefined;
 
   constructor(options: ClientCredentialsOptions) {
     this.#options = options;
+    this.#time = new ServerTime(options.clock);
   }
 
   /** The access token itself. */
@@ -61,13 +66,13 @@ export class ClientCredentialsToken {
 
   #usable(token: StoredToken): boolean {
     const margin = Math.min(REFRESH_AHEAD, (token.expiresAt - token.obtainedAt) / 4);
-    return token.accessToken !== this.#rejected && token.expiresAt - this.#options.clock.now() > margin;
+    return token.accessToken !== this.#rejected && token.expiresAt - this.#time.now() > margin;
   }
 
   async #fetch(): Promise<StoredToken> {
-    const { baseUrl, clientId, clientSecret, scopes, timeout, fetch, clock } = this.#options;
+    const { baseUrl, clientId, clientSecret, scopes, timeout, fetch } = this.#options;
     const url = `${baseUrl}${TOKEN_ENDPOINT_PATH}`;
-    const sentAt = clock.now();
+    const sent = this.#time.read();
     let answer: HttpAnswer;
     try {
       const form = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') });
@@ -82,6 +87,8 @@ export class ClientCredentialsToken {
         error.cause === undefined ? undefined : { cause: error.cause },
       );
     }
+    this.#time.observe(answer.headers.get('date'), sent, this.#time.read());
+    const sentAt = this.#time.at(sent);
     const body = answer.json as Record<string, unknown> | undefined;
     const accessToken = body?.['access_token'];
     const expiresIn = body?.['expires_in'];
