@@ -8,6 +8,7 @@ import { decodeCommand } from './commands/decode.js';
 import { doctorCommand } from './commands/doctor.js';
 import { EMULATOR_SUMMARY, runEmulatorCommand } from './commands/emulator.js';
 import { KEY_COMMANDS } from './commands/keys.js';
+import { retireCommand } from './commands/retire.js';
 import { rotateCommand } from './commands/rotate.js';
 import { tokenCommand } from './commands/token.js';
 import type { CliIo } from './io.js';
@@ -32,11 +33,11 @@ const GROUPS: readonly CommandGroup[] = [
   },
   {
     name: 'keys',
-    summary: 'list, create, enable, disable, delete and rotate service account keys',
+    summary: 'list, create, enable, disable, delete, rotate and retire service account keys',
     description:
       "Manage a service account's keys through the APS admin API, with the app's own credentials\n" +
       '(APS_CLIENT_ID, APS_CLIENT_SECRET). APS allows 3 keys per account and shows a private key only once.',
-    commands: [...KEY_COMMANDS, rotateCommand],
+    commands: [...KEY_COMMANDS, rotateCommand, retireCommand],
   },
 ];
 

@@ -39,7 +39,7 @@ describe('the aps-ssa command line', () => {
   it('a group without a command lists its commands as a usage error, and its --help explains them', async () => {
     const { io, stdout, stderr } = memoryIo();
     expect(await main(['keys'], io)).toBe(2);
-    expect(stderr()).toBe("aps-ssa keys: Missing command: list, create, enable, disable, delete, rotate. See 'aps-ssa keys --help'.\n");
+    expect(stderr()).toBe("aps-ssa keys: Missing command: list, create, enable, disable, delete, rotate, retire. See 'aps-ssa keys --help'.\n");
     expect(await main(['keys', '--help'], io)).toBe(0);
     expect(stdout()).toMatch(/^Usage: aps-ssa keys <command> \[flags\]\n[\s\S]*\n {2}rotate +/);
   });

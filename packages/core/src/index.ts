@@ -68,6 +68,9 @@ export type {
 } from './provider/provider-events.js';
 export { ProviderRegistry, sharedTokenProvider, REGISTRY_MAX_PROVIDERS } from './provider/provider-registry.js';
 export type { ProviderRegistryOptions } from './provider/provider-registry.js';
+export { KEY_FILE_POLL_INTERVAL, watchKeyFile } from './provider/key-file.js';
+export type { KeyFileWatch, KeyRotationTarget, WatchKeyFileOptions } from './provider/key-file.js';
+export type { SigningKey } from './provider/signing-key.js';
 
 export { isStoredToken } from './provider/token-store.js';
 export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './provider/token-store.js';

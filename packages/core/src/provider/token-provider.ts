@@ -3,7 +3,7 @@ import type { AccessToken } from '../access-token.js';
 import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
-import { SsaAssertionInvalidError, SsaClosedError, SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
+import { SsaAssertionInvalidError, SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
 import { identityKey } from './identity-key.js';
 import type { TokenIdentity } from './identity-key.js';
 import { MemoryTokenStore } from './memory-token-store.js';
@@ -16,6 +16,8 @@ import { clampRetryAfter } from '../http/retry-after.js';
 import { exchangeWithRetry } from './retrying-exchange.js';
 import { safeCause } from '../http/safe-cause.js';
 import { ServerTime } from './server-time.js';
+import { checkSigningKey } from './signing-key.js';
+import type { SigningKey } from './signing-key.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
 /**
@@ -99,6 +101,15 @@ export interface TokenProvider {
   invalidate(token?: AccessToken | string): void;
   /** Stops every wait and timer, and refuses further calls. Closes the store only if the provider created it. */
   close(): Promise<void>;
+  /**
+   * Signs the next exchanges with another key of the same service account (a key rotation), without a restart. The
+   * cached token is kept and served until its refresh; `identity.keyId` names the new key. The store slot stays the
+   * one of the configured identity, so instances still on the old key keep sharing tokens with this one.
+   *
+   * @throws {SsaOptionError} for a missing key id, or a key of another service account; `SsaKeyError` for a bad key.
+   * @throws {SsaClosedError} after `close()`.
+   */
+  rotateKey(key: SigningKey): void;
   /** Adds a listener; returns a function that removes it. Listeners must not throw (exceptions are ignored). */
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void;
   off<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): void;
@@ -173,8 +184,9 @@ export function providerFromNormalized(options: NormalizedProviderOptions): Toke
 }
 
 class CachingTokenProvider implements TokenProvider {
-  readonly identity: TokenIdentity;
-  readonly #options: NormalizedProviderOptions;
+  identity: TokenIdentity;
+  // The options exchanges sign with: the configured ones, or after rotateKey() the same with the new key.
+  #options: NormalizedProviderOptions;
   readonly #store: TokenStore;
   readonly #ownsStore: boolean;
   readonly #key: string;
@@ -274,6 +286,20 @@ class CachingTokenProvider implements TokenProvider {
     this.#entry = undefined;
     this.#rejected = undefined;
     if (this.#ownsStore) await this.#store.close?.();
+  }
+
+  rotateKey(key: SigningKey): void {
+    if (this.#closed) throw new SsaClosedError();
+    const next = checkSigningKey(key, 'rotateKey()');
+    const { serviceAccountId } = this.identity;
+    if (next.serviceAccountId !== undefined && next.serviceAccountId !== serviceAccountId) {
+      throw new SsaOptionError(
+        'serviceAccountId',
+        `The key is one of service account ${next.serviceAccountId}, but this provider serves ${serviceAccountId}: a key cannot move a provider to another account.`,
+      );
+    }
+    this.identity = Object.freeze({ ...this.identity, keyId: next.keyId });
+    this.#options = Object.freeze({ ...this.#options, identity: this.identity, privateKey: next.privateKey });
   }
 
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void {
