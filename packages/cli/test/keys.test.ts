@@ -131,7 +131,7 @@ describe('aps-ssa keys, spawned against the emulator', () => {
   });
 });
 
-describe('aps-ssa keys rotate, spawned against the emulator', () => {
+describe('aps-ssa keys rotate and retire, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
 
@@ -250,15 +250,8 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
       "aps-ssa keys rotate: Missing --old-key KID (or set APS_SA_KEY_ID): the key to replace. See 'aps-ssa keys rotate --help'.\n",
     );
   });
-});
 
-describe('aps-ssa keys retire, spawned against the emulator', () => {
-  let emulator: Emulator;
-  let ws: Workspace;
-
-  useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
-
-  it('refuses a key still in its grace period, retires it once over, and never the newest key', async () => {
+  it('keys retire refuses a key still in its grace period, retires it once over, and never the newest key', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'retire-robot');
     const rotated = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'retire.pem']);
     const newKid = parseEnv(rotated.stdout).APS_SA_KEY_ID ?? '';
