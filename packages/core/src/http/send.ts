@@ -55,8 +55,8 @@ export class HttpTransportFailure extends Error {
  * headers and the body. Throws {@link HttpTransportFailure} when no response arrives.
  */
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
-  // One deadline signal covers the headers and the body (a timer of our own,
-  // cleared at the end, rather than AbortSignal.timeout(), whose timer holds its signal only weakly).
+  // One deadline signal covers the headers and the body (a timer of our own, cleared at the end, rather than
+  // AbortSignal.timeout(), whose timer holds its signal only weakly).
   const controller = new AbortController();
   const deadline = controller.signal;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), request.timeout);
