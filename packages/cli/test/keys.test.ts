@@ -178,7 +178,7 @@ describe('aps-ssa keys rotate and retire, spawned against the emulator', () => {
 
     const now = await ws.run(['keys', 'rotate', '--env-file', envFile, '--old-key', oldKid, '--out', 'rotate-json-2.pem', '--json', '--grace', '0']);
     expect(JSON.parse(now.stdout)).toMatchObject({ oldKeyId: oldKid, oldKeyStatus: 'DISABLED', serviceAccountId: id });
-  });
+   }, 120_000);
 
   it('--json with --grace 0 reports both keys', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-json0-robot');
@@ -270,5 +270,5 @@ describe('aps-ssa keys rotate and retire, spawned against the emulator', () => {
     expect(due).toMatchObject({ code: 0, stdout: `Key ${oldKid} of service account ${id} is now DISABLED (replaced by ${newKid}).\n` });
     expect(keyStatuses(emulator, id)).toEqual({ [oldKid]: 'DISABLED', [newKid]: 'ENABLED' });
     expect((await ws.run(['keys', 'retire', '--env-file', envFile])).stdout).toBe(`No key of service account ${id} is waiting to be retired.\n`);
-  });
+  }, 180_000);
 });
