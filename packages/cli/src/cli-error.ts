@@ -6,7 +6,8 @@ export type CliErrorCode =
   | 'ERR_CLI_STDIN'
   | 'ERR_CLI_KEY_NOT_FOUND'
   | 'ERR_CLI_ROTATE'
-  | 'ERR_CLI_SIGNER';
+  | 'ERR_CLI_SIGNER'
+  | 'ERR_CLI_GRACE';
 
 /** A command failed (exit code 1). The message says what happened and what to do; it never holds a secret. */
 export class CliError extends Error {

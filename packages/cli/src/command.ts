@@ -3,7 +3,7 @@ import { UsageError } from './cli-error.js';
 import { loadEnv } from './env-file.js';
 import type { CliIo, Env } from './io.js';
 import { reportFailure, table } from './output.js';
-import { closest, describeArgument, isHarmless } from './suggest.js';
+import { closest, describeArgument } from './suggest.js';
 
 /** A flag of a command, as `node:util` `parseArgs` takes it, plus its help. */
 export interface FlagSpec {
@@ -50,7 +50,7 @@ export interface CommandSpec {
 
 export const PROGRAM = 'aps-ssa';
 
-const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
+export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'env-file': {
     type: 'string',
     multiple: true,
@@ -95,7 +95,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[], io:
   if (missing !== undefined) throw new UsageError(`Missing argument ${missing.name}.`, command);
   if (positionals.length > expected.length) {
     const unexpected = parsed.tokens.filter((token) => token.kind === 'positional')[expected.length]!;
-    throw new UsageError(`Unexpected ${describeArgument(unexpected.value, offset + unexpected.index + 1)}.`, command);
+    throw new UsageError(`Unexpected ${describeArgument(offset + unexpected.index + 1)}.`, command);
   }
   const json = values.json === true;
   try {
@@ -127,15 +127,14 @@ function commandHelp(spec: CommandSpec): string {
 
 /**
  * parseArgs' messages are long; say the same in one short sentence, with a suggestion for a typo. They quote
- * the argument, which is shown only when it is a short word (see `describeArgument`).
+ * the argument, which is never shown: an unknown flag is no word of this command's (see `describeArgument`).
  */
 function parseErrorMessage(error: Error & { code?: string }, known: readonly string[], argv: readonly string[], offset: number): string {
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? '';
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      if (!isHarmless(quoted)) return `Unknown flag: ${describeArgument(quoted, offset + position(argv, quoted))}.`;
       const suggestion = closest(quoted.replace(/^-+/, ''), known);
-      return `Unknown flag '${quoted}'.${suggestion === undefined ? '' : ` Did you mean '--${suggestion}'?`}`;
+      return `Unknown flag: ${describeArgument(offset + position(argv, quoted))}.${suggestion === undefined ? '' : ` Did you mean '--${suggestion}'?`}`;
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const flag = quoted.split(' ')[0];

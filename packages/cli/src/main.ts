@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './cli-error.js';
-import { PROGRAM, runCommand } from './command.js';
+import { COMMON_FLAGS, PROGRAM, runCommand } from './command.js';
 import type { CommandSpec } from './command.js';
 import { ACCOUNT_COMMANDS } from './commands/accounts.js';
 import { assertionCommand } from './commands/assertion.js';
@@ -8,11 +8,12 @@ import { decodeCommand } from './commands/decode.js';
 import { doctorCommand } from './commands/doctor.js';
 import { EMULATOR_SUMMARY, runEmulatorCommand } from './commands/emulator.js';
 import { KEY_COMMANDS } from './commands/keys.js';
+import { retireCommand } from './commands/retire.js';
 import { rotateCommand } from './commands/rotate.js';
 import { tokenCommand } from './commands/token.js';
 import type { CliIo } from './io.js';
 import { table } from './output.js';
-import { describeArgument, didYouMean, isHarmless } from './suggest.js';
+import { describeArgument, didYouMean } from './suggest.js';
 
 interface CommandGroup {
   readonly name: string;
@@ -32,17 +33,24 @@ const GROUPS: readonly CommandGroup[] = [
   },
   {
     name: 'keys',
-    summary: 'list, create, enable, disable, delete and rotate service account keys',
+    summary: 'list, create, enable, disable, delete, rotate and retire service account keys',
     description:
       "Manage a service account's keys through the APS admin API, with the app's own credentials\n" +
       '(APS_CLIENT_ID, APS_CLIENT_SECRET). APS allows 3 keys per account and shows a private key only once.',
-    commands: [...KEY_COMMANDS, rotateCommand],
+    commands: [...KEY_COMMANDS, rotateCommand, retireCommand],
   },
 ];
 
 const COMMANDS: readonly CommandSpec[] = [assertionCommand, tokenCommand, decodeCommand, doctorCommand];
 
 const TOP_LEVEL_NAMES = ['emulator', ...GROUPS.map((g) => g.name), ...COMMANDS.map((c) => c.name), 'help'];
+
+/** The only words an error message may quote back: the names of the commands and of their flags. */
+const VOCABULARY: ReadonlySet<string> = new Set([
+  ...TOP_LEVEL_NAMES,
+  ...[...COMMANDS, ...GROUPS.flatMap((g) => g.commands)].flatMap((c) => [...c.name.split(' '), ...Object.keys(c.flags ?? {}).map((flag) => `--${flag}`)]),
+  ...Object.keys(COMMON_FLAGS).map((flag) => `--${flag}`),
+]);
 
 /**
  * Runs the `aps-ssa` command line and resolves to its exit code: 0 on success, 1 on failure (a one-line
@@ -88,7 +96,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 function topCommand(name: string, position: number): CommandSpec {
   const command = COMMANDS.find((c) => c.name === name);
   if (command !== undefined) return command;
-  if (!isHarmless(name)) throw new UsageError(`Unknown command: ${describeArgument(name, position)}.`, PROGRAM);
+  if (!VOCABULARY.has(name)) throw new UsageError(`Unknown command: ${describeArgument(position)}.${didYouMean(name, TOP_LEVEL_NAMES)}`, PROGRAM);
   const what = name.startsWith('-') ? `Unknown flag '${name}' (flags go after the command).` : `Unknown command '${name}'.`;
   throw new UsageError(`${what}${didYouMean(name, TOP_LEVEL_NAMES)}`, PROGRAM);
 }
@@ -98,8 +106,10 @@ function subcommand(group: CommandGroup, name: string | undefined, position: num
   const where = `${PROGRAM} ${group.name}`;
   if (name === undefined || name.startsWith('-')) throw new UsageError(`Missing command: ${names.join(', ')}.`, where);
   const command = group.commands.find((c) => c.name === `${group.name} ${name}`);
-  if (command === undefined && !isHarmless(name)) throw new UsageError(`Unknown command: ${describeArgument(name, position)}.`, where);
-  if (command === undefined) throw new UsageError(`Unknown command '${name}'.${didYouMean(name, names)}`, where);
+  if (command === undefined) {
+    const unknown = VOCABULARY.has(name) ? `Unknown command '${name}'.` : `Unknown command: ${describeArgument(position)}.`;
+    throw new UsageError(`${unknown}${didYouMean(name, names)}`, where);
+  }
   return command;
 }
 

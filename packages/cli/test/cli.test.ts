@@ -39,7 +39,7 @@ describe('the aps-ssa command line', () => {
   it('a group without a command lists its commands as a usage error, and its --help explains them', async () => {
     const { io, stdout, stderr } = memoryIo();
     expect(await main(['keys'], io)).toBe(2);
-    expect(stderr()).toBe("aps-ssa keys: Missing command: list, create, enable, disable, delete, rotate. See 'aps-ssa keys --help'.\n");
+    expect(stderr()).toBe("aps-ssa keys: Missing command: list, create, enable, disable, delete, rotate, retire. See 'aps-ssa keys --help'.\n");
     expect(await main(['keys', '--help'], io)).toBe(0);
     expect(stdout()).toMatch(/^Usage: aps-ssa keys <command> \[flags\]\n[\s\S]*\n {2}rotate +/);
   });
@@ -47,13 +47,15 @@ describe('the aps-ssa command line', () => {
   it('usage errors exit 2 with one line pointing at --help', async () => {
     const cases: [string[], string][] = [
       [[], "aps-ssa: Missing command. See 'aps-ssa --help'.\n"],
-      [['tokne'], "aps-ssa: Unknown command 'tokne'. Did you mean 'token'? See 'aps-ssa --help'.\n"],
+      [['tokne'], "aps-ssa: Unknown command: argument #1 (not shown: it may be a secret). Did you mean 'token'? See 'aps-ssa --help'.\n"],
+      [['rotate'], "aps-ssa: Unknown command 'rotate'. See 'aps-ssa --help'.\n"],
       [['--json'], "aps-ssa: Unknown flag '--json' (flags go after the command). See 'aps-ssa --help'.\n"],
-      [['token', '--shw-token'], "aps-ssa token: Unknown flag '--shw-token'. Did you mean '--show-token'? See 'aps-ssa token --help'.\n"],
+      [['token', '--shw-token'], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). Did you mean '--show-token'? See 'aps-ssa token --help'.\n"],
       [['token', '--json=yes'], "aps-ssa token: Flag '--json' does not take a value. See 'aps-ssa token --help'.\n"],
       [['token', '--env-file'], "aps-ssa token: Flag '--env-file' needs a value. See 'aps-ssa token --help'.\n"],
-      [['token', 'extra'], "aps-ssa token: Unexpected argument 'extra'. See 'aps-ssa token --help'.\n"],
-      [['keys', 'rotat'], "aps-ssa keys: Unknown command 'rotat'. Did you mean 'rotate'? See 'aps-ssa keys --help'.\n"],
+      [['token', 'extra'], "aps-ssa token: Unexpected argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['keys', 'rotat'], "aps-ssa keys: Unknown command: argument #2 (not shown: it may be a secret). Did you mean 'rotate'? See 'aps-ssa keys --help'.\n"],
+      [['keys', 'token'], "aps-ssa keys: Unknown command 'token'. See 'aps-ssa keys --help'.\n"],
     ];
     for (const [args, message] of cases) {
       const { io, stdout, stderr } = memoryIo();
@@ -67,6 +69,8 @@ describe('the aps-ssa command line', () => {
   it('never echoes an unexpected argument that may be a secret (a token, a PEM, a base64 blob) through the real bin', async () => {
     const jwt = `eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.${Buffer.from(JSON.stringify({ sub: 'sa', scope: ['data:read'] })).toString('base64url')}.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg`;
     const secret = 'Zx81kQ2vR7pL0mN4bC6dF9gH3jK5sT8w';
+    // A client secret of 16 word characters looks like a mistyped command: it is not echoed either.
+    const short = 'Zx81kQ2vR7pL0mN4';
     // A real key, generated here: no key is ever committed, not even a test one.
     const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     const cases: [string[], string][] = [
@@ -77,11 +81,16 @@ describe('the aps-ssa command line', () => {
       [['token', pem], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
       [['token', `--${secret}`], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
       [['help', secret], "aps-ssa: Unknown command: argument #2 (not shown: it may be a secret). See 'aps-ssa --help'.\n"],
+      [[short], "aps-ssa: Unknown command: argument #1 (not shown: it may be a secret). See 'aps-ssa --help'.\n"],
+      [['keys', short], "aps-ssa keys: Unknown command: argument #2 (not shown: it may be a secret). See 'aps-ssa keys --help'.\n"],
+      [['token', `--${short}`], "aps-ssa token: Unknown flag: argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['token', short], "aps-ssa token: Unexpected argument #2 (not shown: it may be a secret). See 'aps-ssa token --help'.\n"],
+      [['emulator', `--${short}`], "aps-ssa emulator: Unknown flag (not shown: it may be a secret). Run 'aps-ssa emulator --help' for usage.\n"],
     ];
     for (const [args, message] of cases) {
       const result = await ws.run(args);
       expect({ args: args.length, ...result }).toEqual({ args: args.length, code: 2, stdout: '', stderr: message });
-      for (const part of [jwt.split('.')[1]!, secret, Buffer.from(secret).toString('base64').slice(0, 12), pem.split('\n')[2]!.slice(0, 32), 'BEGIN']) {
+      for (const part of [jwt.split('.')[1]!, secret, short, Buffer.from(secret).toString('base64').slice(0, 12), pem.split('\n')[2]!.slice(0, 32), 'BEGIN']) {
         expect(result.stderr).not.toContain(part);
       }
     }
@@ -194,6 +203,6 @@ describe('aps-ssa emulator', () => {
   it('reports its own usage errors with exit 2', async () => {
     const { io, stderr } = memoryIo();
     expect(await main(['emulator', '--prot', '1'], io)).toBe(2);
-    expect(stderr()).toMatch(/^aps-ssa emulator: Unknown flag '--prot'\./);
+    expect(stderr()).toMatch(/^aps-ssa emulator: Unknown flag \(not shown: it may be a secret\)\./);
   });
 });

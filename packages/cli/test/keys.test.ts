@@ -131,21 +131,26 @@ describe('aps-ssa keys, spawned against the emulator', () => {
   });
 });
 
-describe('aps-ssa keys rotate, spawned against the emulator', () => {
+describe('aps-ssa keys rotate and retire, spawned against the emulator', () => {
   let emulator: Emulator;
   let ws: Workspace;
 
   useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
 
-  it('creates a new key, proves it, disables the old one and prints the new settings', async () => {
+  it('creates a new key, proves it, prints the new settings and keeps the old key enabled for the grace period', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-robot');
     const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'rotated.pem']);
     expect(result.code).toBe(0);
     const statuses = keyStatuses(emulator, id);
     const newKid = Object.keys(statuses).find((kid) => kid !== oldKid) ?? '';
-    expect(statuses).toEqual({ [oldKid]: 'DISABLED', [newKid]: 'ENABLED' });
+    expect(statuses).toEqual({ [oldKid]: 'ENABLED', [newKid]: 'ENABLED' });
     expect(result.stdout).toBe(`APS_SA_ID=${id}\nAPS_SA_KEY_ID=${newKid}\nAPS_SA_PRIVATE_KEY_FILE=${ws.path('rotated.pem')}\nAPS_SA_PRIVATE_KEY=\n`);
-    expect(result.stderr).toMatch(new RegExp(`^Rotated: the new key ${newKid} got a token, and the old key ${oldKid} is DISABLED `));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^Rotated: the new key ${newKid} got a token; the old key ${oldKid} stays ENABLED for the grace period \\(1h 10m, until \\S+Z\\), ` +
+          `.*Then retire it: aps-ssa keys retire ${oldKid} --account ${id} `,
+      ),
+    );
     const proof = emulator.requests().filter((r) => r.endpoint === 'token:jwt-bearer').at(-1);
     expect(proof).toMatchObject({ status: 200, assertion: { header: { kid: newKid } } });
     expect(statSync(ws.path('rotated.pem')).mode & 0o777).toBe(0o600);
@@ -154,12 +159,33 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
     expect((await ws.run(['token', '--env-file', envFile])).code).toBe(0);
   });
 
-  it('--json reports both keys', async () => {
+  it('with --grace 0 disables the old key at once (a compromised key)', async () => {
+    const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-now-robot');
+    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'rotated-now.pem', '--grace', '0']);
+    expect(result.code).toBe(0);
+    const newKid = parseEnv(result.stdout).APS_SA_KEY_ID ?? '';
+    expect(keyStatuses(emulator, id)).toEqual({ [oldKid]: 'DISABLED', [newKid]: 'ENABLED' });
+    expect(result.stderr).toMatch(new RegExp(`^Rotated: the new key ${newKid} got a token, and the old key ${oldKid} is DISABLED `));
+  });
+
+  it('--json reports both keys, and when the old one may be retired', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-json-robot');
-    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'rotate-json.pem', '--json']);
+    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'rotate-json.pem', '--json', '--grace', '2h']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ oldKeyId: oldKid, oldKeyStatus: 'ENABLED', retireAfter: expect.stringMatching(/Z$/) });
+    const retireAfter = Date.parse(JSON.parse(result.stdout).retireAfter);
+    expect(retireAfter - Date.now()).toBeGreaterThan(3600_000);
+
+    const now = await ws.run(['keys', 'rotate', '--env-file', envFile, '--old-key', oldKid, '--out', 'rotate-json-2.pem', '--json', '--grace', '0']);
+    expect(JSON.parse(now.stdout)).toMatchObject({ oldKeyId: oldKid, oldKeyStatus: 'DISABLED', serviceAccountId: id });
+   }, 120_000);
+
+  it('--json with --grace 0 reports both keys', async () => {
+    const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'rotate-json0-robot');
+    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'rotate-json0.pem', '--json', '--grace', '0']);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc).toMatchObject({ oldKeyId: oldKid, oldKeyStatus: 'DISABLED', serviceAccountId: id, privateKeyFile: ws.path('rotate-json.pem') });
+    expect(doc).toMatchObject({ oldKeyId: oldKid, oldKeyStatus: 'DISABLED', serviceAccountId: id, privateKeyFile: ws.path('rotate-json0.pem') });
     expect(doc.env.APS_SA_KEY_ID).toBe(doc.keyId);
     expect(result.stderr).toBe('');
   });
@@ -184,7 +210,7 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
   it('when disabling the old key fails, still hands out the working new key and says what to do', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'half-robot');
     emulator.faults.inject({ kind: 'server-error', status: 500, endpoint: 'enable-disable-service-account-key' });
-    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'half.pem']);
+    const result = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'half.pem', '--grace', '0']);
     expect(result.code).toBe(1);
     const statuses = keyStatuses(emulator, id);
     const newKid = Object.keys(statuses).find((kid) => kid !== oldKid) ?? '';
@@ -198,7 +224,7 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
     // With --json, the settings and the failure come in one document.
     const second = await freshAccount(emulator, ws, 'half-json-robot');
     emulator.faults.inject({ kind: 'server-error', status: 500, endpoint: 'enable-disable-service-account-key' });
-    const json = await ws.run(['keys', 'rotate', '--env-file', second.envFile, '--out', 'half-json.pem', '--json']);
+    const json = await ws.run(['keys', 'rotate', '--env-file', second.envFile, '--out', 'half-json.pem', '--json', '--grace', '0']);
     expect(json.code).toBe(1);
     const doc = JSON.parse(json.stdout);
     expect(doc).toMatchObject({ oldKeyId: second.kid, oldKeyStatus: 'ENABLED', error: { code: 'ERR_CLI_ROTATE' } });
@@ -224,4 +250,25 @@ describe('aps-ssa keys rotate, spawned against the emulator', () => {
       "aps-ssa keys rotate: Missing --old-key KID (or set APS_SA_KEY_ID): the key to replace. See 'aps-ssa keys rotate --help'.\n",
     );
   });
+
+  it('keys retire refuses a key still in its grace period, retires it once over, and never the newest key', async () => {
+    const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'retire-robot');
+    const rotated = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'retire.pem']);
+    const newKid = parseEnv(rotated.stdout).APS_SA_KEY_ID ?? '';
+
+    const early = await ws.run(['keys', 'retire', oldKid, '--env-file', envFile]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(new RegExp(`^aps-ssa keys retire: Key ${oldKid} is still in its grace period until \\S+Z \\(1h \\d+m left\\).* \\(ERR_CLI_GRACE\\)\\n$`));
+    const scheduled = await ws.run(['keys', 'retire', '--env-file', envFile, '--json']);
+    expect(JSON.parse(scheduled.stdout)).toMatchObject({ retired: [], waiting: [{ keyId: oldKid }], current: newKid });
+    expect(keyStatuses(emulator, id)).toEqual({ [oldKid]: 'ENABLED', [newKid]: 'ENABLED' });
+
+    const newest = await ws.run(['keys', 'retire', newKid, '--env-file', envFile, '--grace', '0']);
+    expect(newest).toMatchObject({ code: 1, stderr: expect.stringContaining('is the newest enabled key') });
+
+    const due = await ws.run(['keys', 'retire', '--env-file', envFile, '--grace', '0']);
+    expect(due).toMatchObject({ code: 0, stdout: `Key ${oldKid} of service account ${id} is now DISABLED (replaced by ${newKid}).\n` });
+    expect(keyStatuses(emulator, id)).toEqual({ [oldKid]: 'DISABLED', [newKid]: 'ENABLED' });
+    expect((await ws.run(['keys', 'retire', '--env-file', envFile])).stdout).toBe(`No key of service account ${id} is waiting to be retired.\n`);
+  }, 180_000);
 });

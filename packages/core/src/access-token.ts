@@ -3,6 +3,22 @@ import { SsaOptionError } from './errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
 import { redactedObject, redactedPrototype } from './redacted.js';
 
+/**
+ * The longest access token accepted, in characters. APS's tokens are JWTs of one to two thousand characters; a token
+ * is sent in an `Authorization` header, and 8 KiB is the header line most proxies accept (nginx's default buffer).
+ * A longer one (a broken proxy's, a hostile server's) is refused rather than cached and sent with every request.
+ *
+ * @default 8192
+ *
+ * @example
+ * ```ts
+ * import { MAX_ACCESS_TOKEN_LENGTH } from '@aps-ssa/core/adapter';
+ *
+ * if (token.length > MAX_ACCESS_TOKEN_LENGTH) throw new Error('not an APS token');
+ * ```
+ */
+export const MAX_ACCESS_TOKEN_LENGTH = 8192;
+
 const KNOWN_FIELDS = ['accessToken', 'tokenType', 'expiresAt', 'scopes'] as const;
 
 const ACCESS_TOKEN = redactedPrototype('AccessToken', ['accessToken']);

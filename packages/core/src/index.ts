@@ -61,6 +61,9 @@ export type {
 } from './provider/provider-events.js';
 export { ProviderRegistry, sharedTokenProvider } from './provider/provider-registry.js';
 export type { ProviderRegistryOptions } from './provider/provider-registry.js';
+export { watchKeyFile } from './provider/key-file.js';
+export type { KeyFileWatch, KeyRotationTarget, WatchKeyFileOptions } from './provider/key-file.js';
+export type { SigningKey } from './provider/signing-key.js';
 
 export { isStoredToken } from './store/token-store.js';
 export type { StoredToken, TokenStore, TokenStoreRefreshOptions } from './store/token-store.js';

@@ -118,8 +118,8 @@ describe('aps-emulator bin', () => {
   });
 
   it.each([
-    [['--prot', '1'], "aps-emulator: Unknown flag '--prot'. Run 'aps-emulator --help' for usage.\n"],
-    [['--port', '0', 'extra'], "aps-emulator: Unexpected argument 'extra'. Run 'aps-emulator --help' for usage.\n"],
+    [['--prot', '1'], "aps-emulator: Unknown flag (not shown: it may be a secret). Run 'aps-emulator --help' for usage.\n"],
+    [['--port', '0', 'extra'], "aps-emulator: Unexpected argument (not shown: it may be a secret). Run 'aps-emulator --help' for usage.\n"],
     [['--env-file', 'new.env'], "aps-emulator: Unknown flag '--env-file': to write the seeded variables to a file, use --write-env PATH. Run 'aps-emulator --help' for usage.\n"],
     [['--env-file=new.env'], "aps-emulator: Unknown flag '--env-file': to write the seeded variables to a file, use --write-env PATH. Run 'aps-emulator --help' for usage.\n"],
     [['--write-env', ''], "aps-emulator: --write-env expects a path. Run 'aps-emulator --help' for usage.\n"],

@@ -1,12 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Body, Controller, Module, Post, Put } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Emulator } from '@aps-ssa/emulator';
 import { createTokenProvider } from '@aps-ssa/core';
 import { useEmulator } from '@aps-ssa/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_AFTER } from '@aps-ssa/core/adapter';
-import { SsaExceptionFilter, SsaModule } from '../src/index.js';
-import type { SsaModuleOptions } from '../src/index.js';
+import { InjectApsClient, SsaExceptionFilter, SsaModule } from '../src/index.js';
+import type { ApsClient, SsaModuleOptions } from '../src/index.js';
 import { ProfileController } from './profile-controller.js';
 import { getAll, listen, MemoryLogger } from './support.js';
 
@@ -24,10 +24,26 @@ afterEach(async () => {
   emulator.resetCounters();
 });
 
+/** Routes that send APS a request with a body (ky keeps a copy of it for its retries, the client one for a replay). */
+@Controller()
+class BucketController {
+  constructor(@InjectApsClient() private readonly aps: ApsClient) {}
+
+  @Post('buckets')
+  create(@Body() body: { bucketKey: string }): Promise<unknown> {
+    return this.aps.post('oss/v2/buckets', { json: { bucketKey: body.bucketKey, policyKey: 'transient' } }).json();
+  }
+
+  @Put('notes')
+  note(@Body() body: { text: string }): Promise<unknown> {
+    return this.aps.put('oss/v2/buckets/notes/objects/note.txt', { body: body.text }).json();
+  }
+}
+
 async function start(options: SsaModuleOptions) {
   @Module({
     imports: [SsaModule.forRoot(options)],
-    controllers: [ProfileController],
+    controllers: [ProfileController, BucketController],
     providers: [{ provide: APP_FILTER, useClass: SsaExceptionFilter }],
   })
   class AppModule {}
@@ -85,6 +101,24 @@ describe('a token endpoint outage on a cold start', () => {
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(503));
     expect(results[0]?.body).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE' });
     expect(emulator.counters().exchanges).toBe(2);
+  });
+
+  // A route sending a body once held the caller's socket forever here (ky waited on its copy of the body).
+  it.each([
+    ['POST', 'buckets', { bucketKey: 'reports' }],
+    ['PUT', 'notes', { text: 'hello' }],
+  ])('answers a %s route that sends APS a body with 503 as it does a GET route, not a hang', async (method, path, body) => {
+    emulator.faults.inject({ kind: 'server-error', status: 503, count: 100 });
+    const { url } = await start({ env: emulator.seed.env, retry });
+
+    const response = await fetch(`${url}/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ code: 'ERR_SSA_TOKEN_UNAVAILABLE' });
   });
 
   it('answers 503 ERR_SSA_CLOSED once the provider is closed (shutting down)', async () => {

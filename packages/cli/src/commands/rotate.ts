@@ -3,6 +3,8 @@ import type { AdminClient, CreatedKey } from '@aps-ssa/core/admin';
 import { CliError, UsageError } from '../cli-error.js';
 import { ACCOUNT_FLAG, ADMIN_VARIABLES, accountId, adminCall, adminFromEnv, requireVariables } from '../admin-context.js';
 import { stringFlag } from '../command.js';
+import { GRACE_FLAG, graceFlag } from '../grace.js';
+import { formatDuration, formatIso } from '../human-time.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import type { KeySettings } from '../env-lines.js';
 import { describeError, errorJson, reportFailure } from '../output.js';
@@ -10,27 +12,32 @@ import { deleteNewKey, keepNewKey, NEW_KEY_FLAGS, newKeyDestination, privateKeyW
 
 export const rotateCommand: CommandSpec = {
   name: 'keys rotate',
-  summary: 'replace a key: create a new one, prove it works, disable the old one',
+  summary: 'replace a key: create a new one, prove it works, retire the old one after a grace period',
   description:
-    'Replaces the key of a service account (a lost or compromised key, or routine rotation): creates a new key,\n' +
+    'Replaces the key of a service account (routine rotation, or a lost or compromised key): creates a new key,\n' +
     'proves it by exchanging an assertion signed with it for a token (APS_CLIENT_ID, APS_CLIENT_SECRET,\n' +
-    'APS_SCOPES), saves its private key (--out, mode 0600), then disables the old key (APS_SA_KEY_ID, or\n' +
-    '--old-key). Disabled rather than deleted, so it can be enabled again if something still uses it; delete\n' +
-    'it later with aps-ssa keys delete. Prints the new settings like keys create.\n' +
+    'APS_SCOPES), saves its private key (--out, mode 0600) and prints the new settings like keys create. The old\n' +
+    'key (APS_SA_KEY_ID, or --old-key) stays enabled for --grace (default 70m), so that running instances keep\n' +
+    'their tokens coming until they pick up the new key; retire it afterwards with aps-ssa keys retire (or run\n' +
+    'that on a schedule). --grace 0 disables it at once (a compromised key). Disabled rather than deleted, so it\n' +
+    'can be enabled again if something still uses it; delete it later with aps-ssa keys delete.\n' +
     'On any failure the old key stays as it was. If the proof fails, the new key is deleted again (an account\n' +
     'may hold only 3 keys) and nothing is written.',
   flags: {
     account: ACCOUNT_FLAG,
     'old-key': { type: 'string', value: 'KID', description: 'the key to replace (default: APS_SA_KEY_ID)' },
+    grace: GRACE_FLAG,
     ...NEW_KEY_FLAGS,
   },
   examples: [
-    'aps-ssa keys rotate --env-file .env --out key-2.pem >> .env',
+    'aps-ssa keys rotate --env-file .env --out key-2.pem > key.env.new && mv key.env.new key.env',
+    'aps-ssa keys rotate --env-file .env --out key-2.pem --grace 0   # compromised: disable the old key now',
     'aps-ssa keys rotate --account 6BNJQT7RR7GTJ5QY --old-key c546e44b-4b98-48cc-a4fa-7a3af5289af5 --out new.pem --json',
   ],
   async run(context) {
     const id = accountId(context);
     const oldKid = stringFlag(context, 'old-key') || context.env.APS_SA_KEY_ID;
+    const grace = graceFlag(context);
     if (!oldKid) throw new UsageError('Missing --old-key KID (or set APS_SA_KEY_ID): the key to replace.', context.command);
     const env = requireVariables(context, [...ADMIN_VARIABLES, 'APS_SCOPES']);
     const admin = adminFromEnv(env);
@@ -62,7 +69,13 @@ export const rotateCommand: CommandSpec = {
     }
     const settings = await keepNewKey(admin, id, created, file, inline);
 
-    const disabled = await disableOldKey(admin, id, oldKid, oldKey.status === 'DISABLED');
+    if (grace > 0 || oldKey.status === 'DISABLED') {
+      const retireAfter = formatIso(context.io.now() + grace);
+      if (!context.json) context.io.stderr.write(`${keptMessage(settings, oldKid, oldKey.status, grace, retireAfter)}\n`);
+      writeKeySettings(context, settings, { oldKeyId: oldKid, oldKeyStatus: oldKey.status, ...(oldKey.status === 'DISABLED' ? {} : { retireAfter }) });
+      return 0;
+    }
+    const disabled = await disableOldKey(admin, id, oldKid);
     if (disabled !== undefined) {
       // The new key works and is saved: its settings are handed out with the failure, in the one JSON document.
       const failure = new CliError(
@@ -100,15 +113,25 @@ async function prove(context: CommandContext, env: NodeJS.ProcessEnv, serviceAcc
   });
 }
 
-/** Disables the old key; `undefined` when done (or already disabled), else why it failed. */
-async function disableOldKey(admin: AdminClient, serviceAccountId: string, kid: string, alreadyDisabled: boolean): Promise<string | undefined> {
-  if (alreadyDisabled) return undefined;
+/** Disables the old key; `undefined` when done, else why it failed. */
+async function disableOldKey(admin: AdminClient, serviceAccountId: string, kid: string): Promise<string | undefined> {
   try {
     await admin.disableKey(serviceAccountId, kid);
     return undefined;
   } catch (error) {
     return describeError(error);
   }
+}
+
+function keptMessage(settings: KeySettings, oldKid: string, oldStatus: string, grace: number, retireAfter: string): string {
+  const account = settings.serviceAccountId;
+  const old =
+    oldStatus === 'DISABLED'
+      ? `the old key ${oldKid} was already DISABLED.`
+      : `the old key ${oldKid} stays ENABLED for the grace period (${formatDuration(grace / 1000)}, until ${retireAfter}), so that running ` +
+        `instances keep getting tokens until they pick up the new key. Then retire it: aps-ssa keys retire ${oldKid} --account ${account} ` +
+        `(or run aps-ssa keys retire --account ${account} on a schedule).`;
+  return `Rotated: the new key ${settings.keyId} got a token; ${old} ${privateKeyWhereabouts(settings)}`;
 }
 
 function rotatedMessage(settings: KeySettings, oldKid: string): string {

@@ -8,7 +8,7 @@ export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-respo
 export type { TokenFailureResponse } from './token-failure-response.js';
 export { PROVIDER_SOURCE_OPTIONS, rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../store/identity-key.js';
-export { FAILURE_COOL_DOWN } from '../provider/provider-options.js';
+export { FAILURE_COOL_DOWN, REFRESH_AHEAD, REFRESH_JITTER } from '../provider/provider-options.js';
 export { abortable } from '../http/abortable.js';
 export { safeCause } from '../http/safe-cause.js';
 export { MAX_RETRY_AFTER } from '../http/retry-after.js';
@@ -16,3 +16,5 @@ export { APS_TOKEN_AUDIENCE } from '../assertion/assertion.js';
 export { TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
 export { estimateClockOffset, judgeClockSkew, describeSkew } from '../clock-skew.js';
 export { configFromEnvWithoutKey } from '../config.js';
+export { MAX_TOKEN_RESPONSE_BYTES } from '../http/token-request.js';
+export { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';

@@ -43,6 +43,22 @@ export const ADMIN_SCOPES: readonly string[] = Object.freeze([
  */
 export const ADMIN_TIMEOUT = 10_000;
 
+/**
+ * The largest admin API answer read, in bytes. The largest APS sends is a list of an app's service accounts (10 by
+ * default) or a created key's private key (about 1.7 KB); past this, reading stops (the rest is never downloaded) and
+ * the call fails with `ERR_SSA_RESPONSE_TOO_LARGE`.
+ *
+ * @default 262_144 (256 KiB)
+ *
+ * @example
+ * ```ts
+ * import { MAX_ADMIN_RESPONSE_BYTES } from '@aps-ssa/core/admin';
+ *
+ * console.log(`admin answers are read up to ${MAX_ADMIN_RESPONSE_BYTES} bytes`);
+ * ```
+ */
+export const MAX_ADMIN_RESPONSE_BYTES = 256 * 1024;
+
 /** The path of the service-account operations under the base URL. */
 export const SERVICE_ACCOUNTS_PATH = '/authentication/v2/service-accounts';
 
@@ -116,6 +132,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const call = async <T>(operation: string, method: Method, path: string, parse: (body: unknown) => T, body?: object): Promise<T> => {
     const request: AdminRequest = { operation, method, url: `${baseUrl}${SERVICE_ACCOUNTS_PATH}${path}`, body, tokens, timeout, fetch: options.fetch };
     const answer = await traceAdminCall(operation, method, () => adminRequest(request));
+    if (answer.oversized) {
+      throw new SsaError(
+        'ERR_SSA_RESPONSE_TOO_LARGE',
+        `APS answered "${operation}" with HTTP ${answer.status} and a body over ${MAX_ADMIN_RESPONSE_BYTES} bytes, which no admin answer comes near; it was not read. Check that the base URL points at APS (or the emulator) and that no proxy rewrites the response.${requestIdSuffix(answer)}`,
+      );
+    }
     try {
       return parse(answer.json);
     } catch (error) {
@@ -244,6 +266,7 @@ async function send(request: AdminRequest, token: string): Promise<HttpAnswer> {
       ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       timeout: request.timeout,
       fetch: request.fetch,
+      maxBodyBytes: MAX_ADMIN_RESPONSE_BYTES,
     });
   } catch (error) {
     if (!(error instanceof HttpTransportFailure)) throw error;

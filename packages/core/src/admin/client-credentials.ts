@@ -1,11 +1,13 @@
 import { basicCredentials } from '../http/basic-credentials.js';
 import { HttpTransportFailure, cleanServerText } from '../http/send.js';
-import { sendTokenRequest } from '../http/token-request.js';
+import { MAX_TOKEN_RESPONSE_BYTES, sendTokenRequest } from '../http/token-request.js';
+import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 import type { HttpAnswer } from '../http/send.js';
 import type { FullClock } from '../clock.js';
 import { SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode } from '../errors.js';
 import { MemoryTokenStore } from '../store/memory-token-store.js';
+import { ServerTime } from '../provider/server-time.js';
 import { MAX_EXPIRES_IN, TOKEN_ENDPOINT_PATH } from '../exchange/token-endpoint.js';
 import type { StoredToken } from '../store/token-store.js';
 
@@ -34,10 +36,14 @@ export interface ClientCredentialsOptions {
 export class ClientCredentialsToken {
   readonly #options: ClientCredentialsOptions;
   readonly #store = new MemoryTokenStore({ maxEntries: 1 });
+  // The token endpoint's time, as a token provider counts it (wall and monotonic clocks, the later estimate wins): a
+  // wall clock stepped back must not make an expired token look fresh.
+  readonly #time: ServerTime;
   #rejected: string | undefined;
 
   constructor(options: ClientCredentialsOptions) {
     this.#options = options;
+    this.#time = new ServerTime(options.clock);
   }
 
   /** The access token itself. */
@@ -60,13 +66,13 @@ export class ClientCredentialsToken {
 
   #usable(token: StoredToken): boolean {
     const margin = Math.min(REFRESH_AHEAD, (token.expiresAt - token.obtainedAt) / 4);
-    return token.accessToken !== this.#rejected && token.expiresAt - this.#options.clock.now() > margin;
+    return token.accessToken !== this.#rejected && token.expiresAt - this.#time.now() > margin;
   }
 
   async #fetch(): Promise<StoredToken> {
-    const { baseUrl, clientId, clientSecret, scopes, timeout, fetch, clock } = this.#options;
+    const { baseUrl, clientId, clientSecret, scopes, timeout, fetch } = this.#options;
     const url = `${baseUrl}${TOKEN_ENDPOINT_PATH}`;
-    const sentAt = clock.now();
+    const sent = this.#time.read();
     let answer: HttpAnswer;
     try {
       const form = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') });
@@ -81,9 +87,19 @@ export class ClientCredentialsToken {
         error.cause === undefined ? undefined : { cause: error.cause },
       );
     }
+    this.#time.observe(answer.serverDate, sent, this.#time.read());
+    const sentAt = this.#time.at(sent);
     const body = answer.json as Record<string, unknown> | undefined;
     const accessToken = body?.['access_token'];
     const expiresIn = body?.['expires_in'];
+    if (answer.ok && (answer.oversized || (typeof accessToken === 'string' && accessToken.length > MAX_ACCESS_TOKEN_LENGTH))) {
+      const what = answer.oversized ? `a body over ${MAX_TOKEN_RESPONSE_BYTES} bytes` : `an access_token over ${MAX_ACCESS_TOKEN_LENGTH} characters`;
+      throw new SsaTokenEndpointError(
+        'ERR_SSA_RESPONSE_TOO_LARGE',
+        `Could not get the admin API's 2-legged token from ${url}: it answered HTTP ${answer.status} with ${what}, which is not an APS token. Check that the base URL points at APS (or the emulator).`,
+        { status: answer.status, retryable: false },
+      );
+    }
     if (answer.ok && typeof accessToken === 'string' && accessToken !== '' && typeof expiresIn === 'number' && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN) {
       return { accessToken, tokenType: 'Bearer', scopes: [...scopes], obtainedAt: sentAt, expiresAt: sentAt + expiresIn * 1000 };
     }

@@ -165,10 +165,21 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
     let ownAuthorization = request.headers.get('authorization');
     for (let redirects = 0; ; ) {
       leftAps ||= !policy.allows(request.url);
-      const replay = request.body === null || isStreamed ? undefined : request.clone();
-      const token = leftAps ? undefined : await provider.getToken();
-      if (token !== undefined) request.headers.set('authorization', bearer(token));
-      const response = await baseFetch(request, send);
+      let replay: Request | undefined;
+      let token: AccessToken | undefined;
+      let response: Response;
+      try {
+        // The token first: when none can be had, only the request's own body is left to drop.
+        token = leftAps ? undefined : await provider.getToken();
+        replay = request.body === null || isStreamed ? undefined : request.clone();
+        if (token !== undefined) request.headers.set('authorization', bearer(token));
+        response = await baseFetch(request, send);
+        // A fetch that answered without reading the body (a cache, a circuit breaker) leaves it to be dropped here.
+        discard(request);
+      } catch (error) {
+        discard(request, replay);
+        throw error;
+      }
 
       if (response.status === 401 && token !== undefined && !retried401) {
         retried401 = true;
@@ -177,7 +188,7 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
           // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
           const fresh = await settle(provider.getToken(), [response, replay]);
           if (fresh.accessToken !== token.accessToken) {
-            await response.body?.cancel();
+            discard(response);
             request = replay ?? request;
             continue;
           }
@@ -186,18 +197,18 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       const location = response.headers.get('location');
       const keepsBody = keepsMethodAndBody(request.method, response.status);
       // The replay copy is dropped unless the next hop resends it (an unread copy would hold the body in memory).
-      if (!keepsBody || !REDIRECT_STATUSES.has(response.status)) await replay?.body?.cancel();
+      if (!keepsBody || !REDIRECT_STATUSES.has(response.status)) discard(replay);
       if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
       if (request.redirect === 'error') {
-        await Promise.all([response.body?.cancel(), replay?.body?.cancel()]);
+        discard(response, replay);
         throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
       }
       // Past the limit, or a streamed body already sent once (a 307/308 would need it again): the caller gets the redirect.
       if (redirects++ >= MAX_REDIRECTS || (keepsBody && isStreamed && request.body !== null)) {
-        await replay?.body?.cancel();
+        discard(replay);
         return response;
       }
-      await response.body?.cancel();
+      discard(response);
       if (ownAuthorization === null) request.headers.delete('authorization');
       else request.headers.set('authorization', ownAuthorization);
       request = redirected(request, keepsBody ? replay : undefined, response.status, new URL(location, request.url));
@@ -206,14 +217,23 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
   };
 }
 
-/** `promise`'s value; when it rejects, the bodies of `unread` are cancelled first (no socket or copy is left behind). */
+/** `promise`'s value; when it rejects, the bodies of `unread` are dropped first (no socket or copy is left behind). */
 async function settle<T>(promise: Promise<T>, unread: ReadonlyArray<Request | Response | undefined>): Promise<T> {
   try {
     return await promise;
   } catch (error) {
-    await Promise.all(unread.map((message) => message?.body?.cancel().catch(() => undefined)));
+    discard(...unread);
     throw error;
   }
+}
+
+/**
+ * Cancels the unread bodies of `messages`, without waiting. A request body is a branch of a tee (ky keeps a copy for
+ * its retries, this client one for a replay), and cancelling one branch settles only once every branch is cancelled
+ * or read: waiting here would wait for ky, which waits for this request to settle.
+ */
+function discard(...messages: ReadonlyArray<Request | Response | undefined>): void {
+  for (const message of messages) if (message?.body && !message.bodyUsed) message.body.cancel().catch(() => undefined);
 }
 
 /** Whether a redirect resends the method and body (307/308, or 301/302 of anything but POST), as fetch does. */

@@ -9,7 +9,8 @@ import { describeType, rejectUnknownOptions, requireOptionsObject } from '../opt
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
 import { HttpTransportFailure, cleanServerText } from '../http/send.js';
-import { sendTokenRequest } from '../http/token-request.js';
+import { MAX_TOKEN_RESPONSE_BYTES, sendTokenRequest } from '../http/token-request.js';
+import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 import type { HttpAnswer } from '../http/send.js';
 
 /** The path of the APS token endpoint under the base URL. */
@@ -105,7 +106,8 @@ const MAX_TIMEOUT = 2_147_483_647;
  *
  * @throws {SsaTokenEndpointError} with `code` `ERR_SSA_INVALID_CLIENT` (401), `ERR_SSA_INVALID_REQUEST`,
  * `ERR_SSA_INVALID_GRANT`, `ERR_SSA_FORBIDDEN` (403), `ERR_SSA_RATE_LIMITED` (429, with `retryAfter`),
- * `ERR_SSA_SERVER` (5xx), `ERR_SSA_BAD_RESPONSE` (anything that is not a token), `ERR_SSA_NETWORK` or
+ * `ERR_SSA_SERVER` (5xx), `ERR_SSA_BAD_RESPONSE` (anything that is not a token), `ERR_SSA_RESPONSE_TOO_LARGE` (a body
+ * over `MAX_TOKEN_RESPONSE_BYTES`, or an access token over `MAX_ACCESS_TOKEN_LENGTH`), `ERR_SSA_NETWORK` or
  * `ERR_SSA_TIMEOUT`; {@link SsaAssertionInvalidError} for "The 'assertion' is invalid.", with the
  * visible faults of the assertion in `issues`. No error holds the secret, the assertion or the request.
  * @throws {SsaOptionError} for invalid options. An aborted `signal` rejects with its `reason`.
@@ -226,14 +228,15 @@ function requireString(value: unknown, option: string, what: string): string {
 
 function tokenResult(response: HttpAnswer, details: ResponseDetails, context: Context): ExchangeResult {
   const parsed = response.json;
-  const invalid = (why: string, retryable = false): SsaTokenEndpointError =>
+  const invalid = (why: string, retryable = false, code: SsaTokenEndpointErrorCode = 'ERR_SSA_BAD_RESPONSE'): SsaTokenEndpointError =>
     new SsaTokenEndpointError(
-      'ERR_SSA_BAD_RESPONSE',
+      code,
       `The token endpoint at ${context.url} answered HTTP ${response.status} ${why}, which is not an APS token response. ` +
         'Check that the base URL points at APS (or the emulator) and that no proxy rewrites the response.' +
         requestIdSuffix(details),
       { ...details, retryable },
     );
+  if (response.oversized) throw invalid(`with a body over ${MAX_TOKEN_RESPONSE_BYTES} bytes (not read further)`, false, 'ERR_SSA_RESPONSE_TOO_LARGE');
   // A body that is not JSON at all (cut off, or a proxy's page) is usually a passing fault: worth a bounded
   // retry. Well-formed JSON that is not a token will be the same next time.
   if (parsed === undefined) throw invalid(describeNonJson(response.contentType), true);
@@ -241,6 +244,9 @@ function tokenResult(response: HttpAnswer, details: ResponseDetails, context: Co
   const { access_token: accessToken, token_type: tokenType, expires_in: expiresIn, scope } = parsed;
   if (accessToken === undefined) throw invalid('without an access_token');
   if (typeof accessToken !== 'string' || accessToken === '') throw invalid('with an access_token that is not a non-empty string');
+  if (accessToken.length > MAX_ACCESS_TOKEN_LENGTH) {
+    throw invalid(`with an access_token of ${accessToken.length} characters, over the ${MAX_ACCESS_TOKEN_LENGTH} accepted`, false, 'ERR_SSA_RESPONSE_TOO_LARGE');
+  }
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') throw invalid('with a token_type other than Bearer');
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
     throw invalid('with an expires_in that is not a positive number of seconds');

@@ -1,7 +1,7 @@
-import ky from 'ky';
 import { abortable } from './abortable.js';
 import { parseRateLimit } from './rate-limit.js';
 import type { RateLimit } from './rate-limit.js';
+import { readLimited } from './read-limited.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause } from './safe-cause.js';
 
@@ -22,6 +22,8 @@ export interface HttpRequest {
   readonly secrets?: readonly string[];
   /** The time (ms since the epoch) an HTTP-date `Retry-After` is taken against when the response has no `Date`. @default Date.now */
   readonly now?: () => number;
+  /** The largest body read, in bytes: past it, reading stops and the answer is `oversized`. */
+  readonly maxBodyBytes: number;
 }
 
 /** A response, read whole. */
@@ -29,7 +31,10 @@ export interface HttpAnswer {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: Headers;
+  /** The body, or `''` when it was `oversized`. */
   readonly text: string;
+  /** The body passed the request's `maxBodyBytes`: it was not read past that point (`text` is empty). */
+  readonly oversized: boolean;
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
   readonly contentType: string | undefined;
@@ -59,31 +64,30 @@ export class HttpTransportFailure extends Error {
  * headers and the body. Throws {@link HttpTransportFailure} when no response arrives.
  */
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
-  // ky's own timeout stops at the response headers; one deadline signal covers the body too (a timer of our own,
-  // cleared at the end, rather than AbortSignal.timeout(), whose timer holds its signal only weakly).
+  // One deadline signal covers the headers and the body (a timer of our own, cleared at the end, rather than
+  // AbortSignal.timeout(), whose timer holds its signal only weakly).
   const controller = new AbortController();
   const deadline = controller.signal;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), request.timeout);
   const { signal } = request;
   let response: Response;
-  let text: string;
+  let text: string | undefined;
   const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
   try {
     const stop = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     // The signal is also raced here, not only handed to fetch: a hung request once outlived a 500 ms deadline by 30 s
     // under load (core test/exchange.test.ts, "a hung request"), so the deadline must not depend on fetch honouring it.
-    response = await abortable(ky(request.url, {
+    // One Request sent as it is: no copy of the body is kept (a tee that a fetch answering without reading the body
+    // would leave waiting until the deadline).
+    const outgoing = new Request(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
-      retry: 0,
-      timeout: false,
-      throwHttpErrors: false,
       redirect: 'manual',
       signal: stop,
-      ...(request.fetch === undefined ? {} : { fetch: request.fetch }),
-    }), stop);
-    text = await abortable(response.text(), stop);
+    });
+    response = await abortable(request.fetch === undefined ? fetch(outgoing) : request.fetch(outgoing), stop);
+    text = await abortable(readLimited(response, request.maxBodyBytes), stop);
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
@@ -106,8 +110,9 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     status: response.status,
     ok: response.ok,
     headers: response.headers,
-    text,
-    json: parseJson(text),
+    text: text ?? '',
+    oversized: text === undefined,
+    json: text === undefined ? undefined : parseJson(text),
     contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
     ...(requestId === '' ? {} : { requestId: cleanServerText(requestId, secrets) }),
     ...(retryAfter === undefined ? {} : { retryAfter }),

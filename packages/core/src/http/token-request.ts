@@ -2,6 +2,22 @@ import { basicCredentials } from './basic-credentials.js';
 import { sendHttpRequest } from './send.js';
 import type { HttpAnswer } from './send.js';
 
+/**
+ * The largest token endpoint answer read, in bytes (a token, or an error). A token response is an access token of at
+ * most `MAX_ACCESS_TOKEN_LENGTH` characters and a few fields; an error body is a sentence or a gateway's page.
+ * Past this, reading stops (the rest is never downloaded) and the exchange fails with `ERR_SSA_RESPONSE_TOO_LARGE`.
+ *
+ * @default 65_536 (64 KiB)
+ *
+ * @example
+ * ```ts
+ * import { MAX_TOKEN_RESPONSE_BYTES } from '@aps-ssa/core/adapter';
+ *
+ * console.log(`token answers are read up to ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
+ * ```
+ */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+
 /** One OAuth request to APS's token endpoint (an assertion exchange, a 2-legged token). */
 export interface TokenRequest {
   readonly url: string;
@@ -37,5 +53,6 @@ export function sendTokenRequest(request: TokenRequest): Promise<HttpAnswer> {
     signal: request.signal,
     secrets: [request.clientSecret, ...(request.secrets ?? [])],
     now: request.now,
+    maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
   });
 }

@@ -3,6 +3,8 @@ import { describeType, rejectUnknownOptions, requireOptionsObject } from '../opt
 import { checkProviderOptionNames, identityLookupKey, normalizeCheckedOptions } from './provider-options.js';
 import type { TokenProviderOptions } from './provider-options.js';
 import { providerFromNormalized } from './token-provider.js';
+import { checkSigningKey } from './signing-key.js';
+import type { CheckedSigningKey, SigningKey } from './signing-key.js';
 import type { TokenProvider } from './token-provider.js';
 
 /**
@@ -54,6 +56,8 @@ export class ProviderRegistry {
   readonly #providers = new Map<string, TokenProvider>();
   /** Identity keys by the raw identity fields that led to them: a later `get()` of those finds its provider unparsed. */
   readonly #seen = new Map<string, string>();
+  /** The last key handed to rotateKey(): providers created afterwards for its service account sign with it too. */
+  #rotated: CheckedSigningKey | undefined;
 
   constructor(options: ProviderRegistryOptions = {}) {
     requireOptionsObject(options as unknown, 'new ProviderRegistry()');
@@ -102,6 +106,7 @@ export class ProviderRegistry {
         );
       }
       provider = providerFromNormalized(normalized);
+      if (this.#rotated !== undefined && this.#concerns(this.#rotated, provider)) provider.rotateKey(this.#rotated);
       this.#providers.set(normalized.key, provider);
     }
     if (lookupKey !== undefined) {
@@ -110,6 +115,29 @@ export class ProviderRegistry {
       this.#seen.set(lookupKey, normalized.key);
     }
     return provider;
+  }
+
+  /**
+   * Signs the next exchanges of every provider of the key's service account (every one, when the key names none) with
+   * this key, and those the registry creates later too, whatever key their options name (they are looked up by it as
+   * before): a key rotation without a restart. Each keeps serving its cached token until its refresh.
+   *
+   * @throws {SsaOptionError} for a missing key id; `SsaKeyError` for a bad key.
+   *
+   * @example
+   * ```ts
+   * registry.rotateKey({ keyId: created.kid, privateKey: created.privateKey, serviceAccountId });
+   * ```
+   */
+  rotateKey(key: SigningKey): void {
+    const checked = checkSigningKey(key, 'rotateKey()');
+    this.#dropClosed();
+    for (const provider of this.#providers.values()) if (this.#concerns(checked, provider)) provider.rotateKey(checked);
+    this.#rotated = checked;
+  }
+
+  #concerns(key: CheckedSigningKey, provider: TokenProvider): boolean {
+    return key.serviceAccountId === undefined || key.serviceAccountId === provider.identity.serviceAccountId;
   }
 
   /** Closes every provider and empties the registry; it can be used again afterwards. */

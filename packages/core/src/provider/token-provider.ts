@@ -3,7 +3,7 @@ import type { AccessToken } from '../access-token.js';
 import { backoffDelay } from './backoff.js';
 import { basicCredentials } from '../http/basic-credentials.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
-import { SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
+import { SsaAssertionInvalidError, SsaClosedError, SsaError, SsaOptionError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../errors.js';
 import { describeType, hasMethods } from '../options.js';
 import type { TokenIdentity } from '../store/identity-key.js';
 import { MemoryTokenStore } from '../store/memory-token-store.js';
@@ -19,6 +19,8 @@ import { ServerTime } from './server-time.js';
 import type { StoredToken, TokenStore } from '../store/token-store.js';
 import { getTokenChannel } from '../tracing/tracing-channels.js';
 import { isTraced, traceGetToken } from '../tracing/trace-call.js';
+import { checkSigningKey } from './signing-key.js';
+import type { SigningKey } from './signing-key.js';
 
 /**
  * A token handed out by `invalidate(token)` is only dropped once it is this old, in ms: a 401 on a
@@ -113,6 +115,15 @@ export interface TokenProvider {
   invalidate(token?: AccessToken | string): void;
   /** Stops every wait and timer, and refuses further calls. Closes the store only if the provider created it. */
   close(): Promise<void>;
+  /**
+   * Signs the next exchanges with another key of the same service account (a key rotation), without a restart. The
+   * cached token is kept and served until its refresh; `identity.keyId` names the new key. The store slot stays the
+   * one of the configured identity, so instances still on the old key keep sharing tokens with this one.
+   *
+   * @throws {SsaOptionError} for a missing key id, or a key of another service account; `SsaKeyError` for a bad key.
+   * @throws {SsaClosedError} after `close()`.
+   */
+  rotateKey(key: SigningKey): void;
   /** Adds a listener; returns a function that removes it. Listeners must not throw (exceptions are ignored). */
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void;
   off<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): void;
@@ -198,8 +209,9 @@ export function providerFromNormalized(options: NormalizedProviderOptions): Toke
 }
 
 class CachingTokenProvider implements TokenProvider {
-  readonly identity: TokenIdentity;
-  readonly #options: NormalizedProviderOptions;
+  identity: TokenIdentity;
+  // The options exchanges sign with: the configured ones, or after rotateKey() the same with the new key.
+  #options: NormalizedProviderOptions;
   readonly #store: TokenStore;
   readonly #ownsStore: boolean;
   readonly #key: string;
@@ -301,6 +313,20 @@ class CachingTokenProvider implements TokenProvider {
     this.#entry = undefined;
     this.#rejected = undefined;
     if (this.#ownsStore) await this.#store.close?.();
+  }
+
+  rotateKey(key: SigningKey): void {
+    if (this.#closed) throw new SsaClosedError();
+    const next = checkSigningKey(key, 'rotateKey()');
+    const { serviceAccountId } = this.identity;
+    if (next.serviceAccountId !== undefined && next.serviceAccountId !== serviceAccountId) {
+      throw new SsaOptionError(
+        'serviceAccountId',
+        `The key is one of service account ${next.serviceAccountId}, but this provider serves ${serviceAccountId}: a key cannot move a provider to another account.`,
+      );
+    }
+    this.identity = Object.freeze({ ...this.identity, keyId: next.keyId });
+    this.#options = Object.freeze({ ...this.#options, identity: this.identity, privateKey: next.privateKey });
   }
 
   on<E extends TokenProviderEvent>(event: E, listener: TokenProviderListener<E>): () => void {
@@ -535,13 +561,17 @@ class CachingTokenProvider implements TokenProvider {
 
 /**
  * `error` with its `retryAfter` at most `MAX_RETRY_AFTER`. Clamped here too, not only where a `Retry-After` header
- * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further.
+ * is read: a failure shared through the store (another instance's, or a forged record) is not trusted further, whatever
+ * its class (a subclass is rebuilt as the class of ours it extends, which holds no field we would not copy).
  */
 function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointError {
   const retryAfter = clampRetryAfter(error.retryAfter);
-  if (retryAfter === error.retryAfter || error.constructor !== SsaTokenEndpointError) return error;
+  if (retryAfter === error.retryAfter) return error;
   const { status, error: apsError, errorDescription, requestId, retryable, serverDate } = error;
-  return new SsaTokenEndpointError(error.code, error.message, { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate });
+  const details = { status, error: apsError, errorDescription, requestId, retryAfter, retryable, serverDate };
+  return error instanceof SsaAssertionInvalidError
+    ? new SsaAssertionInvalidError(error.message, details, error.issues)
+    : new SsaTokenEndpointError(error.code, error.message, details);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

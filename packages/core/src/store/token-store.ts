@@ -1,3 +1,4 @@
+import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 /**
  * A token as a {@link TokenStore} keeps it: plain JSON-safe data, so that a store can serialise it
  * (`JSON.stringify`) and share it between processes. Times are milliseconds since the epoch on the
@@ -80,6 +81,7 @@ export function isStoredToken(value: unknown): value is StoredToken {
   return (
     typeof token.accessToken === 'string' &&
     token.accessToken !== '' &&
+    token.accessToken.length <= MAX_ACCESS_TOKEN_LENGTH &&
     token.tokenType === 'Bearer' &&
     Array.isArray(token.scopes) &&
     token.scopes.every((scope) => typeof scope === 'string') &&

@@ -50,6 +50,28 @@ describe("the admin client's 2-legged token", () => {
     expect(emulator.counters()['get-all-service-accounts'].unauthorized ?? 0).toBe(unauthorizedBefore);
   });
 
+  it("is judged by the provider's rule (wall and monotonic clocks, the later wins): a wall clock stepped back does not keep it", async () => {
+    const { emulator } = ctx;
+    const wall = Date.now();
+    let monotonic = 0;
+    const admin = adminClient(emulator, freshApp(emulator), { clock: { now: () => wall, monotonic: () => monotonic } });
+    const before = exchanges();
+    await admin.listServiceAccounts();
+    const unauthorizedBefore = emulator.counters()['get-all-service-accounts'].unauthorized ?? 0;
+    // Two hours pass (the emulator's clock and the monotonic one move), and NTP steps the wall clock back by as much:
+    // it reads what it read two hours ago.
+    emulator.clock.setOffset(2 * 3600_000);
+    monotonic += 2 * 3600_000;
+    try {
+      await expect(admin.listServiceAccounts()).resolves.toEqual([]);
+      // The expired token was replaced before the call, not after APS refused it.
+      expect(exchanges() - before).toBe(2);
+      expect(emulator.counters()['get-all-service-accounts'].unauthorized ?? 0).toBe(unauthorizedBefore);
+    } finally {
+      emulator.clock.setOffset(0);
+    }
+  });
+
   it('is dropped and fetched again when APS answers 401, and the call is retried once with it', async () => {
     const { emulator } = ctx;
     const admin = adminClient(emulator, freshApp(emulator));

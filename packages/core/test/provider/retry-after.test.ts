@@ -109,6 +109,24 @@ describe('Retry-After', () => {
     await provider.getToken();
     expect(env.emulator.counters().exchanges).toBe(1);
   });
+
+  it('a failure of a subclass of SsaTokenEndpointError is clamped too (a store with its own error class)', async () => {
+    class StoreRateLimitError extends SsaTokenEndpointError {}
+    const time = timeline(env.emulator);
+    const forged = new StoreRateLimitError('ERR_SSA_RATE_LIMITED', 'The shared store says: rate-limited.', { status: 429, retryable: true, retryAfter: 1e9 });
+    const provider = env.provider({ clock: time.providerClock, store: new ForgingStore(forged) });
+
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: 'ERR_SSA_TOKEN_UNAVAILABLE',
+      retryAfter: MAX_RETRY_AFTER,
+      cause: { code: 'ERR_SSA_RATE_LIMITED', retryAfter: MAX_RETRY_AFTER },
+    });
+    expect(provider.stats.nextAttemptAt! - time.clock.now()).toBe(MAX_RETRY_AFTER * 1000);
+
+    time.advance(MAX_RETRY_AFTER * 1000);
+    await provider.getToken();
+    expect(env.emulator.counters().exchanges).toBe(1);
+  });
 });
 
 /** A shared store whose first refresh hands back a failure record instead of running the exchange (as a Redis writer could). */

@@ -63,11 +63,12 @@ function usageMessage(error: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       // One meaning per flag: --env-file *reads* a file for Node.js and aps-ssa; this command *writes* one.
       if (quoted === '--env-file') return "Unknown flag '--env-file': to write the seeded variables to a file, use --write-env PATH.";
-      return `Unknown flag '${quoted}'.`;
+      // Never echoed: an unknown argument may be a secret pasted one place off.
+      return 'Unknown flag (not shown: it may be a secret).';
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return `Flag '${quoted.split(' ')[0]}' needs a value.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `Unexpected argument '${quoted}'.`;
+      return 'Unexpected argument (not shown: it may be a secret).';
     default:
       return error.message.split('\n')[0]!;
   }
