@@ -10,7 +10,8 @@ import { parseRateLimit } from '../http/rate-limit.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
 import { parseRetryAfter } from '../http/retry-after.js';
-import { HttpTransportFailure, cleanServerText } from '../http/send.js';
+import { HttpTransportFailure } from '../http/send.js';
+import { scrubSecrets } from '../http/safe-cause.js';
 import { sendTokenRequest } from '../http/token-request.js';
 import type { HttpAnswer } from '../http/send.js';
 
@@ -141,7 +142,7 @@ export async function sendExchange(request: ExchangeRequest): Promise<ExchangeRe
     throw transportError(err, context);
   }
 
-  const details = responseDetails(answer, context);
+  const details = responseDetails(answer);
   if (answer.ok) return tokenResult(answer, details, context);
   throw endpointError(answer, details, context);
 }
@@ -345,12 +346,12 @@ function transportError(err: unknown, context: Context): unknown {
   );
 }
 
-function responseDetails(response: HttpAnswer, context: Context): ResponseDetails {
-  const requestId = response.headers.get('x-request-id');
+function responseDetails(response: HttpAnswer): ResponseDetails {
+  const { requestId } = response;
   const serverDate = Date.parse(response.headers.get('date') ?? '');
   return {
     status: response.status,
-    ...(requestId === null || requestId === '' ? {} : { requestId: cleanServerText(requestId, context.secrets) }),
+    ...(requestId === undefined ? {} : { requestId }),
     ...(Number.isNaN(serverDate) ? {} : { serverDate }),
   };
 }
@@ -360,7 +361,7 @@ function apsErrorFields(body: Record<string, unknown>, secrets: readonly string[
   const first = (...names: string[]): string | undefined => {
     for (const name of names) {
       const value = body[name];
-      if (typeof value === 'string' && value !== '') return cleanServerText(value, secrets);
+      if (typeof value === 'string' && value !== '') return scrubSecrets(value, secrets);
     }
     return undefined;
   };

@@ -1,10 +1,7 @@
 import ky from 'ky';
 import { abortable } from './abortable.js';
 import { parseRetryAfter } from './retry-after.js';
-import { safeCause } from './safe-cause.js';
-
-/** A server-supplied string is cut to this length in errors. */
-const MAX_FIELD_LENGTH = 300;
+import { safeCause, scrubSecrets } from './safe-cause.js';
 
 /** One HTTP request to APS: an assertion exchange, a 2-legged token, an admin API call. */
 export interface HttpRequest {
@@ -16,7 +13,10 @@ export interface HttpRequest {
   readonly fetch: typeof fetch | undefined;
   /** The caller's cancellation: when it fires, its reason is thrown as it is. */
   readonly signal?: AbortSignal | undefined;
-  /** What a transport error must not quote, beside the credential of the `authorization` header. */
+  /**
+   * What neither a transport error nor a header quoted from the response (`x-request-id`, `Content-Type`) may show,
+   * beside the credential of the `authorization` header.
+   */
   readonly secrets?: readonly string[];
 }
 
@@ -28,7 +28,9 @@ export interface HttpAnswer {
   readonly text: string;
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
+  /** The media type of `Content-Type`, scrubbed (see {@link scrubSecrets}). */
   readonly contentType: string | undefined;
+  /** The `x-request-id` header, scrubbed (see {@link scrubSecrets}): a proxy may echo the request into it. */
   readonly requestId?: string;
   /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`), at most `MAX_RETRY_AFTER`. */
   readonly retryAfter?: number;
@@ -56,6 +58,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   const deadline = controller.signal;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), request.timeout);
   const { signal } = request;
+  const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
   let response: Response;
   let text: string;
   try {
@@ -79,7 +82,6 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     if (deadline.aborted) throw new HttpTransportFailure('timeout', `no answer within ${request.timeout} ms`);
     // The fetch error's cause is the socket error (ECONNREFUSED...). A custom fetch may throw anything, quoting the
     // request: only a scrubbed summary is kept, without the credential the request carried.
-    const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
     const cause = error instanceof Error && error.cause instanceof Error ? safeCause(error.cause, secrets) : undefined;
     const reason =
       (cause as NodeJS.ErrnoException | undefined)?.code ?? cause?.message ?? (error instanceof Error ? safeCause(error, secrets).message : 'unknown error');
@@ -87,7 +89,8 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   } finally {
     clearTimeout(timer);
   }
-  const requestId = response.headers.get('x-request-id') ?? '';
+  const requestId = response.headers.get('x-request-id');
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim();
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.parse(response.headers.get('date') ?? '') || Date.now());
   return {
     status: response.status,
@@ -95,17 +98,10 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     headers: response.headers,
     text,
     json: parseJson(text),
-    contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
-    ...(requestId === '' ? {} : { requestId: requestId.slice(0, MAX_FIELD_LENGTH) }),
+    contentType: contentType ? scrubSecrets(contentType, secrets) : undefined,
+    ...(requestId === null || requestId === '' ? {} : { requestId: scrubSecrets(requestId, secrets) }),
     ...(retryAfter === undefined ? {} : { retryAfter }),
   };
-}
-
-/** A server-supplied string, shortened and with any echo of a secret removed. */
-export function cleanServerText(value: string, secrets: readonly string[]): string {
-  let text = value;
-  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('[redacted]');
-  return text.length > MAX_FIELD_LENGTH ? `${text.slice(0, MAX_FIELD_LENGTH)}…` : text;
 }
 
 function parseJson(text: string): unknown {
