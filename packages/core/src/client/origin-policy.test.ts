@@ -70,4 +70,42 @@ describe('OriginPolicy', () => {
     expect([policy.allows(allowed), policy.allows(refused), policy.allows(other)]).toEqual([true, false, false]);
     expect(policy.allows(new URL(refused))).toBe(false);
   });
+
+  it.each(['http://localhost:4567', 'http://[::1]:4567', 'http://127.0.0.10:4567', 'http://127.255.255.254:4567', 'http://127.1:4567'])(
+    'attaches the token on plain http to the loopback base URL %s, never to its token endpoint',
+    (base) => {
+      const policy = new OriginPolicy(base);
+      const origin = new URL(base).origin;
+      expect(policy.allows(`${origin}/userprofile/v1/users/@me`)).toBe(true);
+      expect(policy.allows(new URL(`${origin}/oss/v2/buckets`))).toBe(true);
+      expect(policy.allows(`${origin}/authentication/v2/token`)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['a host that starts like a loopback address', 'http://127.0.0.1.evil.com:4567'],
+    ['a host that ends like one', 'http://evil127.0.0.1.com:4567'],
+    ['a host named like localhost', 'http://localhost.evil.com:4567'],
+    ['another IPv6 address', 'http://[::2]:4567'],
+    ['an address outside 127/8', 'http://128.0.0.1:4567'],
+  ])('sends nothing over plain http to %s, even when it is the base URL', (_what, base) => {
+    const policy = new OriginPolicy(base);
+    expect(policy.allows(`${new URL(base).origin}/oss/v2/buckets`)).toBe(false);
+  });
+
+  it('remembers at most 256 verdicts, starting afresh when full', () => {
+    const policy = new OriginPolicy('http://127.0.0.1:4567');
+    for (let i = 0; i < 256; i++) policy.allows(`http://127.0.0.1:4567/p/${i}`);
+    expect(policy.rememberedVerdicts).toBe(256);
+    policy.allows('http://127.0.0.1:4567/p/0');
+    expect(policy.rememberedVerdicts).toBe(256);
+    policy.allows('http://127.0.0.1:4567/p/256');
+    expect(policy.rememberedVerdicts).toBe(1);
+    for (let i = 0; i < 2_000; i++) policy.allows(`https://developer.api.autodesk.com/p/${i}`);
+    expect(policy.rememberedVerdicts).toBeLessThanOrEqual(256);
+    // A URL object is judged afresh every time: nothing is remembered for it.
+    const before = policy.rememberedVerdicts;
+    policy.allows(new URL('https://developer.api.autodesk.com/q'));
+    expect(policy.rememberedVerdicts).toBe(before);
+  });
 });

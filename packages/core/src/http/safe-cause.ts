@@ -86,9 +86,11 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 export function safeCause(error: unknown, secrets: readonly string[]): Error {
   if (error instanceof SsaError) return error;
   if (!(error instanceof Error)) return new ScrubbedError('Error', scrubSecrets(describe(error), secrets));
-  const name = /^[\w$.-]{1,60}$/.test(error.name) ? error.name : 'Error';
+  // A name or code is kept only when it is a short identifier that holds no secret (scrubbing leaves it as it is).
+  const clean = (text: string): boolean => scrubSecrets(text, secrets) === text;
+  const name = /^[\w$.-]{1,60}$/.test(error.name) && clean(error.name) ? error.name : 'Error';
   const raw = (error as { code?: unknown }).code;
-  const code = (typeof raw === 'string' && /^[\w.-]{1,40}$/.test(raw)) || typeof raw === 'number' ? String(raw) : undefined;
+  const code = (typeof raw === 'string' && /^[\w.-]{1,40}$/.test(raw) && clean(raw)) || typeof raw === 'number' ? String(raw) : undefined;
   return new ScrubbedError(name, scrubSecrets(error.message, secrets), code);
 }
 
@@ -113,21 +115,20 @@ function secretWindows(secrets: readonly string[]): Set<string> {
       Buffer.from(secret).toString('base64url'),
     ]);
     for (const form of forms) {
-      if (form.length <= SECRET_WINDOW) windows.add(form);
-      for (let i = 0; i + SECRET_WINDOW <= form.length; i++) windows.add(form.slice(i, i + SECRET_WINDOW));
+      // A form shorter than a window is a window of its own.
+      const size = Math.min(SECRET_WINDOW, form.length);
+      for (let i = 0; i + size <= form.length; i++) windows.add(form.slice(i, i + size));
     }
   }
   return windows;
 }
 
 function redactWindows(text: string, windows: ReadonlySet<string>): string {
-  if (windows.size === 0) return text;
-  const lengths = [...new Set([...windows].map((w) => w.length))];
+  const lengths = new Set([...windows].map((w) => w.length));
   const hidden = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    for (const length of lengths) {
-      if (i + length <= text.length && windows.has(text.slice(i, i + length))) hidden.fill(1, i, i + length);
-    }
+    // Past the end, slice() is shorter than `length`: a match there is one of a shorter window, marked all the same.
+    for (const length of lengths) if (windows.has(text.slice(i, i + length))) hidden.fill(1, i, i + length);
   }
   let out = '';
   for (let i = 0; i < text.length; i++) {
