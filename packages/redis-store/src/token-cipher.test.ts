@@ -50,6 +50,35 @@ describe('token cipher', () => {
   });
 });
 
+describe('the sealed format (a fleet of mixed versions shares entries: it must not drift)', () => {
+  // Sealed once with the key derived from 'client-secret-1', the IV 07…07 and KEY_NAME (UTF-8 text and additional data).
+  const VECTOR = 'v1.BwcHBwcHBwcHBwcH.L5ZLqgx8s-kSuw76F8DN5x_541AWdO6yDzHLA5ENuPcDymUuvkA';
+  const cipher = createTokenCipher(deriveEncryptionKey('client-secret-1'));
+
+  it('derives the same key from a client secret as every earlier version (HKDF-SHA256, fixed salt and info)', () => {
+    expect(deriveEncryptionKey('client-secret-1').export().toString('hex')).toBe('7b47d29f5d4d785dffd593f035d45e24b14c544225202521a7193483cefed7d7');
+  });
+
+  it('opens an entry sealed by an earlier version, and refuses it cut short, lengthened or under another version tag', () => {
+    expect(cipher.open(VECTOR, KEY_NAME)).toBe('{"accessToken":"tök"}');
+    const [, iv, body] = VECTOR.split('.') as [string, string, string];
+    const bytes = Buffer.from(body, 'base64url');
+    expect(cipher.open(`v1.${iv}.${bytes.subarray(0, bytes.length - 1).toString('base64url')}`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v1.${iv}.${bytes.subarray(bytes.length - 16).toString('base64url')}`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v1.${iv}.${bytes.subarray(bytes.length - 15).toString('base64url')}`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v1.${iv}.`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v1.${iv}AA.${body}`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v2.${iv}.${body}`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`${VECTOR}.`, KEY_NAME)).toBeUndefined();
+    expect(cipher.open(`v1.${body}`, KEY_NAME)).toBeUndefined();
+  });
+
+  it('seals text and key names beyond ASCII so that they open', () => {
+    const name = 'aps-ssa:{clé}:token';
+    expect(cipher.open(cipher.seal('tök €', name), name)).toBe('tök €');
+  });
+});
+
 describe('deriveEncryptionKey', () => {
   it('derives the same 32-byte key from the same secret, and another from another secret', () => {
     const a = deriveEncryptionKey('client-secret-1');
