@@ -61,6 +61,11 @@ describe('scrubSecrets: known secrets', () => {
     expect(scrubSecrets(`${secret}${secret} and ${secret}`, [secret])).toBe('[redacted] and [redacted]');
   });
 
+  it('removes a short secret with a space in its form-encoded form', () => {
+    expect(scrubSecrets('body secret=hunter+2&x=1', ['hunter 2'])).toBe('body secret=[redacted]&x=1');
+    expect(scrubSecrets('body secret=hunter%202&x=1', ['hunter 2'])).toBe('body secret=[redacted]&x=1');
+  });
+
   it('ignores an empty secret', () => {
     expect(scrubSecrets('nothing to hide', [''])).toBe('nothing to hide');
   });

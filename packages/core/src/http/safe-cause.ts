@@ -103,7 +103,6 @@ function describe(value: unknown): string {
 function secretWindows(secrets: readonly string[]): Set<string> {
   const windows = new Set<string>();
   for (const secret of secrets) {
-    if (secret === '') continue;
     const urlEncoded = encodeURIComponent(secret);
     const forms = new Set([
       secret,
