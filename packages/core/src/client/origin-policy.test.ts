@@ -1,9 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { APS_ORIGIN, OriginPolicy } from './origin-policy.js';
 
 describe('OriginPolicy', () => {
-  const production = new OriginPolicy(APS_ORIGIN);
-  const emulator = new OriginPolicy('http://127.0.0.1:4567');
+  // A fresh policy per test: a policy remembers its verdicts, and a test must judge, not recall an earlier test's verdict.
+  let production: OriginPolicy;
+  let emulator: OriginPolicy;
+  beforeEach(() => {
+    production = new OriginPolicy(APS_ORIGIN);
+    emulator = new OriginPolicy('http://127.0.0.1:4567');
+  });
 
   it.each([
     'https://developer.api.autodesk.com/oss/v2/buckets',
