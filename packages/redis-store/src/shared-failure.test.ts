@@ -115,6 +115,7 @@ describe('serializeFailure and reviveFailure', () => {
     ['an issue with an unknown cause', record({ code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ cause: 'other', message: 'm' }] })],
     ['an issue without a message', record({ code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ cause: 'expired' }] })],
     ['an issue with a long message', record({ code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ cause: 'expired', message: 'm'.repeat(4097) }] })],
+    ['one good issue and one bad', record({ code: 'ERR_SSA_ASSERTION_INVALID', issues: [ISSUE, { cause: 'other', message: 'm' }] })],
     ['an issue with another field', record({ code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ ...ISSUE, stack: 's' }] })],
     ['issues on another code', record({ issues: [ISSUE] })],
   ])('refuse a record with %s', (_what, text) => {
