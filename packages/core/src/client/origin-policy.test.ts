@@ -27,6 +27,8 @@ describe('OriginPolicy', () => {
     ['a plain http downgrade', 'http://developer.api.autodesk.com/oss/v2/buckets'],
     ['another port', 'https://developer.api.autodesk.com:8443/oss/v2/buckets'],
     ['user info', 'https://user:pass@developer.api.autodesk.com/oss/v2/buckets'],
+    ['a user name alone', 'https://user@developer.api.autodesk.com/oss/v2/buckets'],
+    ['a password alone', 'https://:pass@developer.api.autodesk.com/oss/v2/buckets'],
     ['user info hiding the real host', 'https://developer.api.autodesk.com@evil.com/'],
     ['the token endpoint', 'https://developer.api.autodesk.com/authentication/v2/token'],
     ['the token endpoint with a trailing slash', 'https://developer.api.autodesk.com/authentication/v2/token/'],
