@@ -29,9 +29,10 @@ describe('redactedObject', () => {
     expect(JSON.stringify(value)).toBe('{"note":"n"}');
   });
 
-  it('keeps every field enumerable on a prototype that was not made by redactedPrototype', () => {
-    const value = redactedObject({}, { id: 'app', secret: 'visible' });
-    expect(Object.keys(value)).toEqual(['id', 'secret']);
+  it('refuses a prototype that was not made by redactedPrototype (it would know no secret to hide)', () => {
+    expect(() => redactedObject({}, { id: 'app', secret: 'hunter2' })).toThrow(
+      new TypeError('redactedObject() takes a prototype made by redactedPrototype().'),
+    );
   });
 
   it('passes inspect options on (depth) and names each prototype', () => {
