@@ -38,7 +38,8 @@ export function redactedPrototype(name: string, secrets: readonly string[]): obj
  * metadata) cannot copy a secret out from under the redaction. Fields that are `undefined` are left out.
  */
 export function redactedObject<T extends object>(prototype: object, fields: T): Readonly<T> {
-  const secrets = SECRETS.get(prototype) ?? [];
+  const secrets = SECRETS.get(prototype);
+  if (secrets === undefined) throw new TypeError('redactedObject() takes a prototype made by redactedPrototype().');
   const target = Object.create(prototype) as T;
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;

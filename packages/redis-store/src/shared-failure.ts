@@ -80,7 +80,7 @@ export function reviveFailure(text: string): SsaTokenEndpointError | undefined {
   try {
     record = JSON.parse(text);
   } catch {
-    return undefined;
+    // Not JSON: `record` stays undefined, which the check below refuses.
   }
   if (!isFailureRecord(record)) return undefined;
   const details = {

@@ -31,26 +31,27 @@ export function createTokenCipher(key: KeyObject): TokenCipher {
   return {
     seal(plaintext, boundTo) {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(Buffer.from(boundTo, 'utf8'));
-      const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      const cipher = createCipheriv(ALGORITHM, key, iv); // GCM's tag is 16 bytes (TAG_BYTES) by default
+      cipher.setAAD(Buffer.from(boundTo));
+      const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
       return `${ENVELOPE_VERSION}.${iv.toString('base64url')}.${sealed.toString('base64url')}`;
     },
     open(envelope, boundTo) {
-      const [version, ivText, sealedText, extra] = envelope.split('.');
-      if (version !== ENVELOPE_VERSION || ivText === undefined || sealedText === undefined || extra !== undefined) return undefined;
-      const iv = Buffer.from(ivText, 'base64url');
-      const sealed = Buffer.from(sealedText, 'base64url');
-      if (iv.length !== IV_BYTES || sealed.length < TAG_BYTES) return undefined;
+      const parts = envelope.split('.');
+      if (parts.length !== 3 || parts[0] !== ENVELOPE_VERSION) return undefined;
+      const iv = Buffer.from(parts[1]!, 'base64url');
+      const sealed = Buffer.from(parts[2]!, 'base64url');
       try {
+        // An IV of another length fails the tag check; a body shorter than a tag leaves a tag that setAuthTag refuses
+        // (authTagLength), so that no truncated tag is ever tried.
         const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-        decipher.setAAD(Buffer.from(boundTo, 'utf8'));
+        decipher.setAAD(Buffer.from(boundTo));
         decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
         return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
       } catch {
         // GCM's tag check failed: tampered, truncated, or another key. The caller reports it; no detail helps an attacker.
-        return undefined;
       }
+      return undefined;
     },
   };
 }

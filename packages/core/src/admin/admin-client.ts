@@ -1,4 +1,5 @@
-import { HttpTransportFailure, cleanServerText, sendHttpRequest } from '../http/send.js';
+import { HttpTransportFailure, sendHttpRequest } from '../http/send.js';
+import { scrubSecrets } from '../http/safe-cause.js';
 import type { HttpAnswer } from '../http/send.js';
 import {
   MalformedResponse,
@@ -267,6 +268,7 @@ async function send(request: AdminRequest, token: string): Promise<HttpAnswer> {
       timeout: request.timeout,
       fetch: request.fetch,
       maxBodyBytes: MAX_ADMIN_RESPONSE_BYTES,
+      secrets: request.tokens.secrets,
     });
   } catch (error) {
     if (!(error instanceof HttpTransportFailure)) throw error;
@@ -284,7 +286,7 @@ function apiError(request: AdminRequest, answer: HttpAnswer, secrets: readonly s
   const body = typeof answer.json === 'object' && answer.json !== null ? (answer.json as Record<string, unknown>) : {};
   const field = (...names: string[]): string | undefined => {
     const value = names.map((name) => body[name]).find((v): v is string => typeof v === 'string' && v !== '');
-    return value === undefined ? undefined : cleanServerText(value, secrets);
+    return value === undefined ? undefined : scrubSecrets(value, secrets);
   };
   const title = field('title', 'errorCode', 'error');
   const detail = field('detail', 'developerMessage', 'error_description', 'userMessage');

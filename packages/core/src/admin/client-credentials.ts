@@ -1,5 +1,6 @@
 import { basicCredentials } from '../http/basic-credentials.js';
-import { HttpTransportFailure, cleanServerText } from '../http/send.js';
+import { HttpTransportFailure } from '../http/send.js';
+import { scrubSecrets } from '../http/safe-cause.js';
 import { MAX_TOKEN_RESPONSE_BYTES, sendTokenRequest } from '../http/token-request.js';
 import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 import type { HttpAnswer } from '../http/send.js';
@@ -111,7 +112,7 @@ export class ClientCredentialsToken {
     const body = typeof answer.json === 'object' && answer.json !== null ? (answer.json as Record<string, unknown>) : {};
     const field = (...names: string[]): string | undefined => {
       const value = names.map((name) => body[name]).find((v): v is string => typeof v === 'string' && v !== '');
-      return value === undefined ? undefined : cleanServerText(value, this.secrets);
+      return value === undefined ? undefined : scrubSecrets(value, this.secrets);
     };
     const error = field('error', 'title', 'errorCode');
     const errorDescription = field('error_description', 'detail', 'developerMessage');

@@ -122,6 +122,11 @@ describe('createAssertion validates before signing', () => {
   it('rejects a bad `now`', async () => {
     await expectOptionError({ ...base, now: 5 }, 'now', /^`now` must be a function returning milliseconds since the epoch, got a number\.$/);
     await expectOptionError({ ...base, now: () => Number.NaN }, 'now', /^`now\(\)` must return milliseconds since the epoch, got NaN\.$/);
+    for (const time of [0, -1, Number.POSITIVE_INFINITY]) {
+      await expectOptionError({ ...base, now: () => time }, 'now', new RegExp(`^\`now\\(\\)\` must return milliseconds since the epoch, got ${time}\\.$`));
+    }
+    // The first millisecond after the epoch is a time.
+    await expect(createAssertion({ ...base, now: () => 1 })).resolves.toMatch(/^eyJ/);
   });
 
   it('rejects unknown options with a suggestion, and a missing options object', async () => {

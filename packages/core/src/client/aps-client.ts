@@ -4,6 +4,7 @@ import { normalizeBaseUrl } from '../config.js';
 import { SsaError, SsaOptionError } from '../errors.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { OriginPolicy } from './origin-policy.js';
+import { scrubSecrets } from '../http/safe-cause.js';
 import { sharedTokenProvider } from '../provider/provider-registry.js';
 import type { AccessToken } from '../access-token.js';
 import { requireTokenProvider } from '../provider/token-provider.js';
@@ -201,7 +202,9 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
       if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
       if (request.redirect === 'error') {
         discard(response, replay);
-        throw new TypeError(`Redirect to ${location} refused: the request's redirect mode is "error".`);
+        // The Location is the server's: it may echo the token it was sent.
+        const shown = scrubSecrets(location, token === undefined ? [] : [token.accessToken]);
+        throw new TypeError(`Redirect to ${shown} refused: the request's redirect mode is "error".`);
       }
       // Past the limit, or a streamed body already sent once (a 307/308 would need it again): the caller gets the redirect.
       if (redirects++ >= MAX_REDIRECTS || (keepsBody && isStreamed && request.body !== null)) {

@@ -32,6 +32,11 @@ export class OriginPolicy {
     return [...this.#origins];
   }
 
+  /** How many verdicts are remembered: at most {@link VERDICT_CACHE_SIZE}, however many URLs were judged. */
+  get rememberedVerdicts(): number {
+    return this.#verdicts.size;
+  }
+
   /** Whether a bearer token may be sent to `url`. Unparsable URLs get no token. */
   allows(url: string | URL): boolean {
     if (typeof url !== 'string') return this.#judge(url);

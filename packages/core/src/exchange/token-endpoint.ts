@@ -8,7 +8,8 @@ import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from '..
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import type { RateLimit } from '../http/rate-limit.js';
 import { redactedObject, redactedPrototype } from '../redacted.js';
-import { HttpTransportFailure, cleanServerText } from '../http/send.js';
+import { HttpTransportFailure } from '../http/send.js';
+import { scrubSecrets } from '../http/safe-cause.js';
 import { MAX_TOKEN_RESPONSE_BYTES, sendTokenRequest } from '../http/token-request.js';
 import { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 import type { HttpAnswer } from '../http/send.js';
@@ -380,7 +381,7 @@ function apsErrorFields(body: Record<string, unknown>, secrets: readonly string[
   const first = (...names: string[]): string | undefined => {
     for (const name of names) {
       const value = body[name];
-      if (typeof value === 'string' && value !== '') return cleanServerText(value, secrets);
+      if (typeof value === 'string' && value !== '') return scrubSecrets(value, secrets);
     }
     return undefined;
   };

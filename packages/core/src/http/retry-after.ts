@@ -48,6 +48,7 @@ export function clampRetryAfter(seconds: unknown): number | undefined {
 export function parseRetryAfter(value: string | null, reference: number): number | undefined {
   const text = value?.trim() ?? '';
   if (/^\d+$/.test(text)) return clampRetryAfter(Number(text));
-  const date = Date.parse(text);
+  // Every HTTP-date form has an hh:mm:ss time; Date.parse alone would read "-5" or "x 7" as dates in 2001.
+  const date = /\d\d:\d\d:\d\d/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(date) ? undefined : clampRetryAfter((date - reference) / 1000);
 }

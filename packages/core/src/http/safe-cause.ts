@@ -6,6 +6,11 @@ import { SsaError } from '../errors.js';
  * driver may echo a connection string. Such an error is never chained as the `cause` of an aps-ssa
  * error or put in an event: only a summary is, with its name, its `code` and a message cut short and
  * scrubbed of the known secrets and of anything that looks like one.
+ *
+ * Every string a server sends that aps-ssa quotes (an `error_description`, a `title`, an `x-request-id`, a
+ * `Content-Type`) goes through the same {@link scrubSecrets}: a server or proxy may echo the request it got (the
+ * client secret, the Basic credential, the assertion, the bearer token), whole, in part or encoded, and may send
+ * control characters that would forge or hide a log line.
  */
 
 /** A summarised message is cut to this many characters. */
@@ -21,8 +26,14 @@ const REDACTED = '[redacted]';
 // Long runs of token-ish characters with a digit and a letter: JWTs, base64 keys, hex secrets, URL-encoded blobs.
 const SECRET_LOOKING = /[A-Za-z0-9_\-+/=.%~]{24,}/g;
 const BEARER_OR_BASIC = /\b(Bearer|Basic)\s+\S+/gi;
-// Line breaks and other control characters: a summary is one line (a log line cannot be forged through it).
-const CONTROL = /[\u0000-\u001f\u007f]+/g;
+// A canonical UUID (an `x-request-id`) is an id to quote to support, not a secret.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Line breaks, C0 and C1 control characters (ESC, CSI) and the invisible marks that reorder or hide text (bidi
+ * overrides and isolates, zero-width characters, line and paragraph separators): a summary is one visible line, so a
+ * log line cannot be forged, recoloured or reordered through it.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+/g;
 
 /**
  * What an aps-ssa error keeps of a foreign error as its `cause`: its `name`, its `code` (when it is a
@@ -58,7 +69,7 @@ export class ScrubbedError extends Error {
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let scrubbed = redactWindows(text.slice(0, MAX_SCANNED_LENGTH), secretWindows(secrets));
   scrubbed = scrubbed.replace(BEARER_OR_BASIC, (_match, scheme: string) => `${scheme} ${REDACTED}`);
-  scrubbed = scrubbed.replace(SECRET_LOOKING, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run));
+  scrubbed = scrubbed.replace(SECRET_LOOKING, (run) => (/\d/.test(run) && /[A-Za-z]/.test(run) && !UUID.test(run) ? REDACTED : run));
   scrubbed = scrubbed.replace(CONTROL, ' ');
   return scrubbed.length > MAX_MESSAGE_LENGTH ? `${scrubbed.slice(0, MAX_MESSAGE_LENGTH)}…` : scrubbed;
 }
@@ -75,9 +86,11 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 export function safeCause(error: unknown, secrets: readonly string[]): Error {
   if (error instanceof SsaError) return error;
   if (!(error instanceof Error)) return new ScrubbedError('Error', scrubSecrets(describe(error), secrets));
-  const name = /^[\w$.-]{1,60}$/.test(error.name) ? error.name : 'Error';
+  // A name or code is kept only when it is a short identifier that holds no secret (scrubbing leaves it as it is).
+  const clean = (text: string): boolean => scrubSecrets(text, secrets) === text;
+  const name = /^[\w$.-]{1,60}$/.test(error.name) && clean(error.name) ? error.name : 'Error';
   const raw = (error as { code?: unknown }).code;
-  const code = (typeof raw === 'string' && /^[\w.-]{1,40}$/.test(raw)) || typeof raw === 'number' ? String(raw) : undefined;
+  const code = (typeof raw === 'string' && /^[\w.-]{1,40}$/.test(raw) && clean(raw)) || typeof raw === 'number' ? String(raw) : undefined;
   return new ScrubbedError(name, scrubSecrets(error.message, secrets), code);
 }
 
@@ -86,34 +99,35 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
 
-/** Every {@link SECRET_WINDOW}-character slice of each secret and of its usual encodings. */
+/** Every {@link SECRET_WINDOW}-character slice of each secret and of its usual encodings (URL escapes in either case, form, JSON, base64, base64url). */
 function secretWindows(secrets: readonly string[]): Set<string> {
   const windows = new Set<string>();
   for (const secret of secrets) {
-    if (secret === '') continue;
+    const urlEncoded = encodeURIComponent(secret);
     const forms = new Set([
       secret,
-      encodeURIComponent(secret),
+      urlEncoded,
+      urlEncoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
       new URLSearchParams({ v: secret }).toString().slice(2),
       JSON.stringify(secret).slice(1, -1),
       Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
     ]);
     for (const form of forms) {
-      if (form.length <= SECRET_WINDOW) windows.add(form);
-      for (let i = 0; i + SECRET_WINDOW <= form.length; i++) windows.add(form.slice(i, i + SECRET_WINDOW));
+      // A form shorter than a window is a window of its own.
+      const size = Math.min(SECRET_WINDOW, form.length);
+      for (let i = 0; i + size <= form.length; i++) windows.add(form.slice(i, i + size));
     }
   }
   return windows;
 }
 
 function redactWindows(text: string, windows: ReadonlySet<string>): string {
-  if (windows.size === 0) return text;
-  const lengths = [...new Set([...windows].map((w) => w.length))];
+  const lengths = new Set([...windows].map((w) => w.length));
   const hidden = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
-    for (const length of lengths) {
-      if (i + length <= text.length && windows.has(text.slice(i, i + length))) hidden.fill(1, i, i + length);
-    }
+    // Past the end, slice() is shorter than `length`: a match there is one of a shorter window, marked all the same.
+    for (const length of lengths) if (windows.has(text.slice(i, i + length))) hidden.fill(1, i, i + length);
   }
   let out = '';
   for (let i = 0; i < text.length; i++) {

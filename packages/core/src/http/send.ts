@@ -3,10 +3,7 @@ import { parseRateLimit } from './rate-limit.js';
 import type { RateLimit } from './rate-limit.js';
 import { readLimited } from './read-limited.js';
 import { parseRetryAfter } from './retry-after.js';
-import { safeCause } from './safe-cause.js';
-
-/** A server-supplied string is cut to this length in errors. */
-const MAX_FIELD_LENGTH = 300;
+import { safeCause, scrubSecrets } from './safe-cause.js';
 
 /** One HTTP request to APS: an assertion exchange, a 2-legged token, an admin API call. */
 export interface HttpRequest {
@@ -18,7 +15,10 @@ export interface HttpRequest {
   readonly fetch: typeof fetch | undefined;
   /** The caller's cancellation: when it fires, its reason is thrown as it is. */
   readonly signal?: AbortSignal | undefined;
-  /** What a transport error or a quoted header must not show, beside the credential of the `authorization` header. */
+  /**
+   * What neither a transport error nor a header quoted from the response (`x-request-id`, `Content-Type`) may show,
+   * beside the credential of the `authorization` header.
+   */
   readonly secrets?: readonly string[];
   /** The time (ms since the epoch) an HTTP-date `Retry-After` is taken against when the response has no `Date`. @default Date.now */
   readonly now?: () => number;
@@ -37,8 +37,9 @@ export interface HttpAnswer {
   readonly oversized: boolean;
   /** The body as JSON, or `undefined` when it is not JSON. */
   readonly json: unknown;
+  /** The media type of `Content-Type`, scrubbed (see {@link scrubSecrets}). */
   readonly contentType: string | undefined;
-  /** The `x-request-id` header, cleaned of secrets and shortened, to quote to Autodesk support. */
+  /** The `x-request-id` header, scrubbed (see {@link scrubSecrets}): a proxy may echo the request into it. */
   readonly requestId?: string;
   /** Seconds, from `Retry-After` (delay-seconds or an HTTP-date, taken against the response's `Date`), at most `MAX_RETRY_AFTER`. */
   readonly retryAfter?: number;
@@ -70,9 +71,9 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   const deadline = controller.signal;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), request.timeout);
   const { signal } = request;
+  const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
   let response: Response;
   let text: string | undefined;
-  const secrets = [request.headers.authorization?.replace(/^\S+\s+/, '') ?? '', ...(request.secrets ?? [])];
   try {
     const stop = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
     // The signal is also raced here, not only handed to fetch: a hung request once outlived a 500 ms deadline by 30 s
@@ -106,6 +107,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   const serverDate = Date.parse(headers.get('date') ?? '');
   const retryAfter = parseRetryAfter(headers.get('retry-after'), Number.isNaN(serverDate) ? (request.now ?? Date.now)() : serverDate);
   const rateLimit = parseRateLimit(headers);
+  const contentType = headers.get('content-type')?.split(';')[0]?.trim();
   return {
     status: response.status,
     ok: response.ok,
@@ -113,19 +115,12 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
     text: text ?? '',
     oversized: text === undefined,
     json: text === undefined ? undefined : parseJson(text),
-    contentType: response.headers.get('content-type')?.split(';')[0]?.trim() || undefined,
-    ...(requestId === '' ? {} : { requestId: cleanServerText(requestId, secrets) }),
+    contentType: contentType ? scrubSecrets(contentType, secrets) : undefined,
+    ...(requestId === '' ? {} : { requestId: scrubSecrets(requestId, secrets) }),
     ...(retryAfter === undefined ? {} : { retryAfter }),
     ...(Number.isNaN(serverDate) ? {} : { serverDate }),
     ...(rateLimit === undefined ? {} : { rateLimit }),
   };
-}
-
-/** A server-supplied string, shortened and with any echo of a secret removed. */
-export function cleanServerText(value: string, secrets: readonly string[]): string {
-  let text = value;
-  for (const secret of secrets) if (secret !== '') text = text.split(secret).join('[redacted]');
-  return text.length > MAX_FIELD_LENGTH ? `${text.slice(0, MAX_FIELD_LENGTH)}…` : text;
 }
 
 function parseJson(text: string): unknown {
