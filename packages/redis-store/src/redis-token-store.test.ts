@@ -540,7 +540,7 @@ describe.skipIf(!available)('RedisTokenStore when Redis fails (real Redis)', () 
     const exchange = controlledExchange();
     await store.refresh(KEY, exchange.exchange, {});
     expect(exchange.calls).toBe(1);
-    expect(events).toEqual([{ type: 'redis-unavailable', reason: 'HMGET got no answer from Redis within 100 ms' }]);
+    expect(events).toEqual([{ type: 'redis-unavailable', reason: 'read got no answer from Redis within 100 ms' }]);
   });
 
   it('frees the lock that a timed-out acquire takes when Redis runs it late', async () => {
