@@ -130,7 +130,7 @@ async function assignAllSlots(port: number): Promise<void> {
   }
 }
 
-async function spawnRedis(port: number, args: readonly string[]): Promise<ChildProcess> {
+export async function spawnRedis(port: number, args: readonly string[]): Promise<ChildProcess> {
   const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -162,7 +162,7 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
