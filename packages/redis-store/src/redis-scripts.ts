@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntryKeys } from './entry-keys.js';
 import { FENCE_TTL, MAX_FENCE, MAX_SEALED_BYTES } from './entry-limits.js';
-import type { RedisClient } from './redis-client.js';
+import type { RedisConnection } from './redis-connection.js';
 import type { EntryRejectedReason } from './redis-token-store-event.js';
 
 // Every script touches only the keys of one entry (one hash tag, so one cluster slot). PUBLISH names
@@ -169,10 +169,10 @@ export type AcquireResult =
 
 /** The entry's atomic operations, as Lua scripts run by EVALSHA (EVAL once if the server lacks the script). */
 export class EntryScripts {
-  readonly #client: RedisClient;
+  readonly #redis: RedisConnection;
 
-  constructor(client: RedisClient) {
-    this.#client = client;
+  constructor(redis: RedisConnection) {
+    this.#redis = redis;
   }
 
   /** The entry's fence and sealed token, measured in Redis before they are sent: never a value over the limits. */
@@ -223,11 +223,12 @@ export class EntryScripts {
 
   async #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     const sha = scriptSha(script);
+    const texts = args.map(String);
     try {
-      return await this.#client.evalsha(sha, keys.length, ...keys, ...args);
+      return await this.#redis.evalsha(sha, keys, texts);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return await this.#client.eval(script, keys.length, ...keys, ...args);
+      return await this.#redis.eval(script, keys, texts);
     }
   }
 }

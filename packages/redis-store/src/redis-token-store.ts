@@ -3,7 +3,8 @@ import { isStoredToken, SsaClosedError, type SsaTokenEndpointError, type StoredT
 import { abortable } from '@aps-ssa/core/adapter';
 import { type EntryKeys, entryKeys } from './entry-keys.js';
 import { MAX_SEALED_BYTES } from './entry-limits.js';
-import { type RedisClient, whenReady, withTimeout } from './redis-client.js';
+import { withTimeout } from './redis-client.js';
+import { type RedisConnection, toConnection } from './redis-connection.js';
 import { RedisHealth } from './redis-health.js';
 import { EntryScripts } from './redis-scripts.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
@@ -37,7 +38,7 @@ type Unavailable = typeof UNAVAILABLE;
  */
 export class RedisTokenStore implements TokenStore {
   readonly #settings: RedisTokenStoreSettings;
-  readonly #client: RedisClient;
+  readonly #redis: RedisConnection;
   readonly #cipher: TokenCipher;
   readonly #scripts: EntryScripts;
   readonly #listener: UpdateListener;
@@ -49,10 +50,10 @@ export class RedisTokenStore implements TokenStore {
 
   constructor(options: RedisTokenStoreOptions) {
     this.#settings = normalizeOptions(options);
-    this.#client = this.#settings.redis;
+    this.#redis = toConnection(this.#settings.redis);
     this.#cipher = createTokenCipher(this.#settings.encryptionKey);
-    this.#scripts = new EntryScripts(this.#client);
-    this.#listener = new UpdateListener(this.#client, this.#settings.commandTimeout);
+    this.#scripts = new EntryScripts(this.#redis);
+    this.#listener = new UpdateListener(this.#redis, this.#settings.commandTimeout);
     this.#health = new RedisHealth((event) => this.#emit(event));
   }
 
@@ -87,14 +88,19 @@ export class RedisTokenStore implements TokenStore {
     this.#assertOpen();
     const keys = this.#keys(key);
     this.#local.delete(key);
-    await this.#command('DEL', () => this.#client.del(keys.token), undefined, key);
+    await this.#command('DEL', () => this.#redis.del(keys.token), undefined, key);
   }
 
-  /** Stops waiting and closes the pub/sub connection. The ioredis client passed in stays open: it is the caller's. */
+  /**
+   * Stops waiting and closes the pub/sub connection, and the client the store created from `url`. A client
+   * passed in as `redis` stays open: it is the caller's.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#listener.close();
     this.#local.clear();
+    if (this.#settings.ownsClient) await this.#redis.close();
   }
 
   async #refresh(key: string, exchange: () => Promise<StoredToken>, stale: StoredToken | undefined): Promise<StoredToken> {
@@ -248,7 +254,7 @@ export class RedisTokenStore implements TokenStore {
     const { commandTimeout } = this.#settings;
     let sent = false;
     try {
-      await whenReady(this.#client, commandTimeout);
+      await this.#redis.whenReady(commandTimeout);
       sent = true;
       const result = await withTimeout(run(), commandTimeout, what);
       this.#health.succeeded();
