@@ -18,6 +18,8 @@ export interface RedisConnection {
   del(key: string): Promise<unknown>;
   /** Opens a subscriber connection; `onMessage` receives the channel of each message. */
   subscriber(onMessage: (channel: string) => void): Subscriber;
+  /** Calls `listener` each time the client loses its connection, before any command fails for it. */
+  onLost(listener: () => void): void;
   /** Closes the client (only for a client the store created itself). */
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ function ioredisConnection(client: Redis | Cluster): RedisConnection {
         close: () => subscriber.disconnect(),
       };
     },
+    onLost: (listener) => void client.on('close', listener),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },
@@ -93,6 +96,7 @@ function nodeRedisConnection(client: NodeRedisClient): RedisConnection {
         close: () => void (subscriber.isOpen && subscriber.destroy()),
       };
     },
+    onLost: (listener) => void client.on('error', listener),
     async close() {
       if (client.isOpen) await client.close().catch(() => client.destroy());
     },

@@ -3,7 +3,7 @@ import { isStoredToken, SsaClosedError, type SsaTokenEndpointError, type StoredT
 import { abortable } from '@aps-ssa/core/adapter';
 import { type EntryKeys, entryKeys } from './entry-keys.js';
 import { MAX_SEALED_BYTES } from './entry-limits.js';
-import { withTimeout } from './redis-client.js';
+import { RedisUnavailable, withTimeout } from './redis-client.js';
 import { type RedisConnection, toConnection } from './redis-connection.js';
 import { RedisHealth } from './redis-health.js';
 import { EntryScripts } from './redis-scripts.js';
@@ -55,9 +55,14 @@ export class RedisTokenStore implements TokenStore {
     this.#scripts = new EntryScripts(this.#redis);
     this.#listener = new UpdateListener(this.#redis, this.#settings.commandTimeout);
     this.#health = new RedisHealth((event) => this.#emit(event));
+    // Known at once, not at the next refresh: providers spread their refreshes while the store works alone.
+    this.#redis.onLost(() => this.#health.failed(new RedisUnavailable('the connection to Redis was lost')));
   }
 
-  /** Whether Redis answered the last command (`false` while the store works on its own). */
+  /**
+   * Whether the store shares tokens through Redis: `false` from a lost connection or a failed command until Redis
+   * answers again (the store then works on its own, and providers spread their refreshes).
+   */
   get sharing(): boolean {
     return this.#health.available;
   }
