@@ -236,7 +236,7 @@ class CachingTokenProvider implements TokenProvider {
       invalidations: this.#invalidations,
       refreshing: this.#flight !== undefined,
       clockSkew: offset,
-      ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: entry.refreshAt - offset }),
+      ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: this.#refreshPoint(entry) - offset }),
       ...(this.#failure && { nextAttemptAt: this.#failure.nextAttemptAt }),
       ...(this.#rateLimit && { rateLimit: this.#rateLimit }),
     });
@@ -320,8 +320,13 @@ class CachingTokenProvider implements TokenProvider {
     return token.accessToken !== this.#rejected && token.expiresAt - now >= minValidity;
   }
 
+  /** The refresh point that applies now: the shared one, or the spread one while the store works alone. */
+  #refreshPoint(entry: CacheEntry): number {
+    return this.#store.sharing === false ? entry.aloneRefreshAt : entry.sharedRefreshAt;
+  }
+
   #refreshInBackground(entry: CacheEntry): void {
-    const due = this.#store.sharing === false ? entry.aloneRefreshAt : entry.sharedRefreshAt;
+    const due = this.#refreshPoint(entry);
     if (this.#serverNow() < due) {
       entry.refreshAt = due;
       return;
