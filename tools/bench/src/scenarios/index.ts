@@ -3,10 +3,11 @@ import { cacheHit } from './cache-hit.js';
 import { coldStampede } from './cold-stampede.js';
 import { expressOverhead } from './express-overhead.js';
 import { fleet } from './fleet.js';
+import { fleetCluster } from './fleet-cluster.js';
 import { memory } from './memory.js';
 import { outboundInjection } from './outbound-injection.js';
 import { refreshUnderLoad } from './refresh-under-load.js';
 import { signing } from './signing.js';
 
 /** Every scenario, in the order they run and are reported. */
-export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, memory];
+export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, outboundInjection, coldStampede, fleet, fleetCluster, refreshUnderLoad, signing, memory];
