@@ -39,13 +39,13 @@ export class RedisUnavailable extends Error {}
 /** Whether `value` looks like a node-redis client rather than an ioredis one. */
 export function isNodeRedisClient(value: object): value is NodeRedisClient {
   const client = value as Record<string, unknown>;
-  return typeof client.isOpen === 'boolean' && typeof client.evalSha === 'function' && typeof client.duplicate === 'function';
+  return typeof client.isOpen === 'boolean' && typeof client.evalSha === 'function' && typeof client.duplicate === 'function' && typeof client.on === 'function';
 }
 
 /** Whether `value` looks like an ioredis `Redis` or `Cluster`. */
 export function isIoredisClient(value: object): value is Redis | Cluster {
   const client = value as Record<string, unknown>;
-  return typeof client.status === 'string' && typeof client.evalsha === 'function' && typeof client.duplicate === 'function';
+  return typeof client.status === 'string' && typeof client.evalsha === 'function' && typeof client.duplicate === 'function' && typeof client.on === 'function';
 }
 
 /** Runs `command`, rejecting with {@link RedisUnavailable} if it has not answered within `timeout` ms. */

@@ -51,7 +51,7 @@ function controlledExchange(options: { manual?: boolean } = {}) {
 }
 
 describe('createRedisTokenStore options', () => {
-  const redis = { status: 'wait', evalsha() {}, hmget() {}, duplicate() {} } as unknown as Redis;
+  const redis = { status: 'wait', evalsha() {}, hmget() {}, duplicate() {}, on() {} } as unknown as Redis;
   const rejects = (options: unknown, option: string, message: string | RegExp) => {
     let error: unknown;
     try {

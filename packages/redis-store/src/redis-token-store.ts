@@ -56,7 +56,9 @@ export class RedisTokenStore implements TokenStore {
     this.#listener = new UpdateListener(this.#redis, this.#settings.commandTimeout);
     this.#health = new RedisHealth((event) => this.#emit(event));
     // Known at once, not at the next refresh: providers spread their refreshes while the store works alone.
-    this.#redis.onLost(() => this.#health.failed(new RedisUnavailable('the connection to Redis was lost')));
+    this.#redis.onLost(() => {
+      if (!this.#closed) this.#health.failed(new RedisUnavailable('the connection to Redis was lost'));
+    });
   }
 
   /**

@@ -50,7 +50,7 @@ describe.skipIf(!available || !opensslAvailable())('a store from a url: rediss:/
   const stores: RedisTokenStore[] = [];
   const newStore = (url: string, extra: object = {}) => {
     const events: RedisTokenStoreEvent[] = [];
-    const store = createRedisTokenStore({ url, tls: { ca: certificate.ca }, secret: SECRET, pollInterval: 3_600_000, waitTimeout: 3_600_000, onEvent: (e) => events.push(e), ...extra });
+    const store = createRedisTokenStore({ url, tls: { ca: certificate.ca }, secret: SECRET, commandTimeout: 5_000, pollInterval: 3_600_000, waitTimeout: 3_600_000, onEvent: (e) => events.push(e), ...extra });
     stores.push(store);
     return { store, events };
   };
