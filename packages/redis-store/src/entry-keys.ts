@@ -6,7 +6,7 @@ export interface EntryKeys {
   readonly token: string;
   /** String: the lock holder's id, with an expiry (`SET NX PX`). */
   readonly lock: string;
-  /** Integer: the fencing counter (`INCR`). Never expires, so fences only grow. */
+  /** Integer: the fencing counter. Lives `FENCE_TTL` (a day) after the last lock, longer than any token or holder it orders. */
   readonly fence: string;
   /** Hash `{fence, error}`: why the last holder's exchange failed, for the instances that waited on it. Short-lived. */
   readonly failure: string;

@@ -7,5 +7,6 @@ export {
   DEFAULT_WAIT_TIMEOUT,
 } from './redis-token-store-options.js';
 export type { RedisTokenStoreOptions } from './redis-token-store-options.js';
-export type { RedisTokenStoreEvent } from './redis-token-store-event.js';
+export type { EntryRejectedReason, RedisTokenStoreEvent } from './redis-token-store-event.js';
+export { FENCE_TTL, MAX_FENCE, MAX_SEALED_BYTES } from './entry-limits.js';
 export type { RedisClient } from './redis-client.js';

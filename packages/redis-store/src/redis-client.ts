@@ -1,47 +1,51 @@
 import type { Cluster, Redis } from 'ioredis';
 
 /**
- * An ioredis client: a standalone `Redis` (Sentinel is a `Redis` option) or a `Cluster`. It belongs
- * to the caller: the store never reconfigures or closes it (a `lazyConnect` client is connected on
- * first use, as any command would).
+ * The part of a node-redis v5 client (`createClient()` from the `redis` package) that the store uses. It is told
+ * apart from an ioredis client by its shape (`isOpen`, `evalSha`), not by a class, so the store never imports a
+ * Redis library it was not given.
+ */
+export interface NodeRedisClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  connect(): Promise<unknown>;
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  duplicate(): NodeRedisClient;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+  on(event: 'ready' | 'end' | 'error', listener: (...args: never[]) => void): unknown;
+  off(event: 'ready' | 'end' | 'error', listener: (...args: never[]) => void): unknown;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}
+
+/**
+ * A Redis client the store can use: an ioredis `Redis` (standalone, or Sentinel, a `Redis` option) or `Cluster`,
+ * or a node-redis v5 client (`createClient()`). A client passed in belongs to the caller: the store never
+ * reconfigures or closes it (one not connected yet is connected on first use, as any command would).
  *
  * @example
  * ```ts
  * const redis: RedisClient = new Redis({ sentinels: [{ host: 'sentinel-a', port: 26379 }], name: 'mymaster' });
  * ```
  */
-export type RedisClient = Redis | Cluster;
+export type RedisClient = Redis | Cluster | NodeRedisClient;
 
 /** Why a command was not attempted or did not complete. The text carries no secret. */
 export class RedisUnavailable extends Error {}
 
-// States in which a command can be expected to run soon: the first connection is being made (or will
-// be, for `lazyConnect`). Others (`reconnecting`, `close`, `end`, …) mean Redis was lost or the
-// client was closed: waiting for them would slow every request while Redis is down.
-const STARTING = new Set(['wait', 'connecting', 'connect']);
+/** Whether `value` looks like a node-redis client rather than an ioredis one. */
+export function isNodeRedisClient(value: object): value is NodeRedisClient {
+  const client = value as Record<string, unknown>;
+  return typeof client.isOpen === 'boolean' && typeof client.evalSha === 'function' && typeof client.duplicate === 'function' && typeof client.on === 'function';
+}
 
-/** Resolves when `client` is ready, within `timeout` ms; rejects with {@link RedisUnavailable} otherwise. */
-export function whenReady(client: RedisClient, timeout: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  if (!STARTING.has(client.status)) return Promise.reject(new RedisUnavailable(`the Redis client is ${client.status}`));
-  if (client.status === 'wait') {
-    // A lazyConnect client connects on its first command; ask it to, as that command would.
-    client.connect().catch(() => undefined);
-  }
-  return new Promise((resolve, reject) => {
-    const done = (error?: RedisUnavailable): void => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      client.off('end', onEnd);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onReady = (): void => done();
-    const onEnd = (): void => done(new RedisUnavailable('the Redis client was closed'));
-    const timer = setTimeout(() => done(new RedisUnavailable(`the Redis client did not become ready within ${timeout} ms`)), timeout);
-    client.once('ready', onReady);
-    client.once('end', onEnd);
-  });
+/** Whether `value` looks like an ioredis `Redis` or `Cluster`. */
+export function isIoredisClient(value: object): value is Redis | Cluster {
+  const client = value as Record<string, unknown>;
+  return typeof client.status === 'string' && typeof client.evalsha === 'function' && typeof client.duplicate === 'function' && typeof client.on === 'function';
 }
 
 /** Runs `command`, rejecting with {@link RedisUnavailable} if it has not answered within `timeout` ms. */

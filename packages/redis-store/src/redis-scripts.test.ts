@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailability, startRedisServer } from '../test/redis-server.js';
 import { entryKeys } from './entry-keys.js';
+import { toConnection } from './redis-connection.js';
 import { EntryScripts } from './redis-scripts.js';
 
 const { available } = redisServerAvailability();
@@ -15,7 +16,7 @@ describe.skipIf(!available)('entry scripts (real Redis)', () => {
   beforeAll(async () => {
     server = await startRedisServer();
     redis = new Redis(server.port, '127.0.0.1');
-    scripts = new EntryScripts(redis);
+    scripts = new EntryScripts(toConnection(redis));
   });
   afterAll(async () => {
     redis?.disconnect();

@@ -1,7 +1,9 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
 import { SsaOptionError } from '@aps-ssa/core';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { RedisClient } from './redis-client.js';
+import { isIoredisClient, isNodeRedisClient, type RedisClient } from './redis-client.js';
+import { checkRedisUrl, clientFromUrl } from './redis-url.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
 import { deriveEncryptionKey, ENCRYPTION_KEY_BYTES } from './token-cipher.js';
 
@@ -35,12 +37,29 @@ export const DEFAULT_COMMAND_TIMEOUT = 500;
  */
 export interface RedisTokenStoreOptions {
   /**
-   * The ioredis client: `new Redis(...)` (standalone or Sentinel) or `new Cluster(...)`. The store
-   * uses it as it is and never closes it; it opens one extra connection (`duplicate()`) for pub/sub.
-   * Recommended client options: `enableOfflineQueue: false` and `maxRetriesPerRequest: 1`, so that
-   * commands fail fast while Redis is down instead of queueing.
+   * The client: an ioredis `new Redis(...)` (standalone or Sentinel) or `new Cluster(...)`, or a node-redis v5
+   * `createClient(...)`. The store uses it as it is and never closes it; it opens one extra connection
+   * (`duplicate()`) for pub/sub. Recommended ioredis options: `enableOfflineQueue: false` and
+   * `maxRetriesPerRequest: 1` (node-redis: `disableOfflineQueue: true`), so that commands fail fast while Redis
+   * is down instead of queueing. Give this or `url`.
    */
-  redis: RedisClient;
+  redis?: RedisClient;
+  /**
+   * A Redis URL, for the common case: `redis://[user:password@]host[:port][/db]`, or `rediss://…` for TLS. The
+   * store then creates the client itself (with ioredis if installed, else node-redis), with the recommended
+   * options, and closes it in `close()`. Give this or `redis`.
+   *
+   * @example
+   * ```ts
+   * createRedisTokenStore({ url: process.env.REDIS_URL });
+   * ```
+   */
+  url?: string;
+  /**
+   * TLS options for a `rediss://` `url` (e.g. `{ ca }` for a private certificate authority); Node's defaults
+   * otherwise. Only with `url`: a client passed as `redis` brings its own.
+   */
+  tls?: ConnectionOptions;
   /**
    * The secret the entry encryption key is derived from (HKDF-SHA256): normally the APS client
    * secret, which every instance of the fleet already has. Give this or `encryptionKey`.
@@ -98,6 +117,8 @@ export interface RedisTokenStoreOptions {
 /** Options after validation, with defaults filled in. */
 export interface RedisTokenStoreSettings {
   readonly redis: RedisClient;
+  /** Whether the store created the client (from `url`) and so closes it. */
+  readonly ownsClient: boolean;
   readonly encryptionKey: KeyObject;
   readonly prefix: string;
   readonly lockTtl: number;
@@ -110,6 +131,8 @@ export interface RedisTokenStoreSettings {
 const WHERE = 'createRedisTokenStore()';
 const KNOWN_OPTIONS = [
   'redis',
+  'url',
+  'tls',
   'secret',
   'encryptionKey',
   'prefix',
@@ -123,12 +146,18 @@ const KNOWN_OPTIONS = [
 export function normalizeOptions(options: RedisTokenStoreOptions): RedisTokenStoreSettings {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
-  const { redis, prefix = DEFAULT_PREFIX, onEvent } = options;
-  if (!isRedisClient(redis)) {
+  const { redis, url, tls, prefix = DEFAULT_PREFIX, onEvent } = options;
+  if (redis !== undefined && url !== undefined) {
+    throw new SsaOptionError('url', 'Give either `redis` (a client) or `url`, not both.');
+  }
+  if (url === undefined && !isRedisClient(redis)) {
     throw new SsaOptionError(
       'redis',
-      `\`redis\` must be an ioredis client (\`new Redis(...)\` or \`new Cluster(...)\`), got ${describeType(redis)}.`,
+      `\`redis\` must be an ioredis client (\`new Redis(...)\` or \`new Cluster(...)\`) or a node-redis client (\`createClient(...)\`), or give \`url\`; got ${describeType(redis)}.`,
     );
+  }
+  if (tls !== undefined && (url === undefined || typeof tls !== 'object' || tls === null)) {
+    throw new SsaOptionError('tls', url === undefined ? '`tls` goes with `url`; a client passed as `redis` brings its own TLS options.' : `\`tls\` must be an object of TLS options, got ${describeType(tls)}.`);
   }
   if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
     throw new SsaOptionError(
@@ -139,14 +168,20 @@ export function normalizeOptions(options: RedisTokenStoreOptions): RedisTokenSto
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new SsaOptionError('onEvent', `\`onEvent\` must be a function, got ${describeType(onEvent)}.`);
   }
-  return {
-    redis,
-    encryptionKey: resolveEncryptionKey(options),
-    prefix,
+  const encryptionKey = resolveEncryptionKey(options);
+  const durations = {
     lockTtl: duration(options, 'lockTtl', DEFAULT_LOCK_TTL, 100),
     waitTimeout: duration(options, 'waitTimeout', DEFAULT_WAIT_TIMEOUT, 0),
     pollInterval: duration(options, 'pollInterval', DEFAULT_POLL_INTERVAL, 10),
     commandTimeout: duration(options, 'commandTimeout', DEFAULT_COMMAND_TIMEOUT, 10),
+  };
+  // Last, once every other option is valid: a client made from the URL is not left behind by a later error.
+  return {
+    redis: url === undefined ? redis! : clientFromUrl(checkRedisUrl(url), tls),
+    ownsClient: url !== undefined,
+    encryptionKey,
+    prefix,
+    ...durations,
     onEvent,
   };
 }
@@ -203,12 +238,5 @@ function duration(options: RedisTokenStoreOptions, name: 'lockTtl' | 'waitTimeou
 const MAX_DURATION = 3_600_000;
 
 function isRedisClient(value: unknown): value is RedisClient {
-  if (typeof value !== 'object' || value === null) return false;
-  const client = value as Record<string, unknown>;
-  return (
-    typeof client.status === 'string' &&
-    typeof client.evalsha === 'function' &&
-    typeof client.hmget === 'function' &&
-    typeof client.duplicate === 'function'
-  );
+  return typeof value === 'object' && value !== null && (isIoredisClient(value) || isNodeRedisClient(value));
 }

@@ -5,6 +5,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailability, SENTINEL_MASTER_NAME, startRedisSentinel, startRedisServer } from '../test/redis-server.js';
 import { entryKeys } from './entry-keys.js';
+import { toConnection } from './redis-connection.js';
 import { EntryScripts } from './redis-scripts.js';
 import { createRedisTokenStore, type RedisTokenStore } from './redis-token-store.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
@@ -50,7 +51,7 @@ function controlledExchange(options: { manual?: boolean } = {}) {
 }
 
 describe('createRedisTokenStore options', () => {
-  const redis = { status: 'wait', evalsha() {}, hmget() {}, duplicate() {} } as unknown as Redis;
+  const redis = { status: 'wait', evalsha() {}, hmget() {}, duplicate() {}, on() {} } as unknown as Redis;
   const rejects = (options: unknown, option: string, message: string | RegExp) => {
     let error: unknown;
     try {
@@ -66,7 +67,7 @@ describe('createRedisTokenStore options', () => {
 
   it('rejects a missing or foreign client', () => {
     rejects(undefined, 'options', 'createRedisTokenStore() expects an options object, got undefined.');
-    rejects({ secret: SECRET }, 'redis', '`redis` must be an ioredis client (`new Redis(...)` or `new Cluster(...)`), got undefined.');
+    rejects({ secret: SECRET }, 'redis', '`redis` must be an ioredis client (`new Redis(...)` or `new Cluster(...)`) or a node-redis client (`createClient(...)`), or give `url`; got undefined.');
     rejects({ redis: 'redis://localhost', secret: SECRET }, 'redis', /got a string\.$/);
   });
 
@@ -240,7 +241,7 @@ describe.skipIf(!available)('RedisTokenStore (real Redis)', () => {
 
   it('takes over once the lock of a holder that died expires', async () => {
     // A holder that took the lock (fence 1) and died: nobody renews or releases it.
-    await new EntryScripts(admin).acquire(keys, 0, 0, 'dead-holder', 300);
+    await new EntryScripts(toConnection(admin)).acquire(keys, 0, 0, 'dead-holder', 300);
     const { store, events } = newStore({ waitTimeout: 20_000 });
     const exchange = controlledExchange();
     const token = await store.refresh(KEY, exchange.exchange, {});
@@ -346,7 +347,7 @@ describe.skipIf(!available)('RedisTokenStore (real Redis)', () => {
     // Holder 1 (a stuck process) holds the lock; a waiter waits on it. The Redis writer then frees
     // the lock and leaves a failure record for holder 1, as a failing holder would.
     const plant = async (record: string, fence = 1) => {
-      await new EntryScripts(admin).acquire(keys, 0, 0, 'stuck-holder', 60_000);
+      await new EntryScripts(toConnection(admin)).acquire(keys, 0, 0, 'stuck-holder', 60_000);
       const { store, events } = newStore();
       const exchange = controlledExchange();
       const waited = store.refresh(KEY, exchange.exchange, {});
@@ -418,7 +419,7 @@ describe.skipIf(!available)('RedisTokenStore (real Redis)', () => {
   });
 
   it('exchanges on its own after waitTimeout when the holder never delivers', async () => {
-    await new EntryScripts(admin).acquire(keys, 0, 0, 'stuck-holder', 60_000);
+    await new EntryScripts(toConnection(admin)).acquire(keys, 0, 0, 'stuck-holder', 60_000);
     const { store, events } = newStore({ waitTimeout: 200 });
     const exchange = controlledExchange();
     const token = await store.refresh(KEY, exchange.exchange, {});
@@ -429,7 +430,7 @@ describe.skipIf(!available)('RedisTokenStore (real Redis)', () => {
   });
 
   it('stops waiting when the caller aborts', async () => {
-    await new EntryScripts(admin).acquire(keys, 0, 0, 'stuck-holder', 60_000);
+    await new EntryScripts(toConnection(admin)).acquire(keys, 0, 0, 'stuck-holder', 60_000);
     const { store } = newStore();
     const controller = new AbortController();
     const waiting = store.refresh(KEY, controlledExchange().exchange, { signal: controller.signal });
@@ -540,7 +541,7 @@ describe.skipIf(!available)('RedisTokenStore when Redis fails (real Redis)', () 
     const exchange = controlledExchange();
     await store.refresh(KEY, exchange.exchange, {});
     expect(exchange.calls).toBe(1);
-    expect(events).toEqual([{ type: 'redis-unavailable', reason: 'HMGET got no answer from Redis within 100 ms' }]);
+    expect(events).toEqual([{ type: 'redis-unavailable', reason: 'read got no answer from Redis within 100 ms' }]);
   });
 
   it('frees the lock that a timed-out acquire takes when Redis runs it late', async () => {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { isStoredToken, SsaClosedError, type SsaTokenEndpointError, type StoredToken, type TokenStore, type TokenStoreRefreshOptions } from '@aps-ssa/core';
 import { abortable } from '@aps-ssa/core/adapter';
 import { type EntryKeys, entryKeys } from './entry-keys.js';
-import { type RedisClient, whenReady, withTimeout } from './redis-client.js';
+import { MAX_SEALED_BYTES } from './entry-limits.js';
+import { RedisUnavailable, withTimeout } from './redis-client.js';
+import { type RedisConnection, toConnection } from './redis-connection.js';
 import { RedisHealth } from './redis-health.js';
 import { EntryScripts } from './redis-scripts.js';
 import type { RedisTokenStoreEvent } from './redis-token-store-event.js';
@@ -36,7 +38,7 @@ type Unavailable = typeof UNAVAILABLE;
  */
 export class RedisTokenStore implements TokenStore {
   readonly #settings: RedisTokenStoreSettings;
-  readonly #client: RedisClient;
+  readonly #redis: RedisConnection;
   readonly #cipher: TokenCipher;
   readonly #scripts: EntryScripts;
   readonly #listener: UpdateListener;
@@ -48,14 +50,21 @@ export class RedisTokenStore implements TokenStore {
 
   constructor(options: RedisTokenStoreOptions) {
     this.#settings = normalizeOptions(options);
-    this.#client = this.#settings.redis;
+    this.#redis = toConnection(this.#settings.redis);
     this.#cipher = createTokenCipher(this.#settings.encryptionKey);
-    this.#scripts = new EntryScripts(this.#client);
-    this.#listener = new UpdateListener(this.#client, this.#settings.commandTimeout);
+    this.#scripts = new EntryScripts(this.#redis);
+    this.#listener = new UpdateListener(this.#redis, this.#settings.commandTimeout);
     this.#health = new RedisHealth((event) => this.#emit(event));
+    // Known at once, not at the next refresh: providers spread their refreshes while the store works alone.
+    this.#redis.onLost(() => {
+      if (!this.#closed) this.#health.failed(new RedisUnavailable('the connection to Redis was lost'));
+    });
   }
 
-  /** Whether Redis answered the last command (`false` while the store works on its own). */
+  /**
+   * Whether the store shares tokens through Redis: `false` from a lost connection or a failed command until Redis
+   * answers again (the store then works on its own, and providers spread their refreshes).
+   */
   get sharing(): boolean {
     return this.#health.available;
   }
@@ -86,14 +95,19 @@ export class RedisTokenStore implements TokenStore {
     this.#assertOpen();
     const keys = this.#keys(key);
     this.#local.delete(key);
-    await this.#command('DEL', () => this.#client.del(keys.token));
+    await this.#command('DEL', () => this.#redis.del(keys.token), undefined, key);
   }
 
-  /** Stops waiting and closes the pub/sub connection. The ioredis client passed in stays open: it is the caller's. */
+  /**
+   * Stops waiting and closes the pub/sub connection, and the client the store created from `url`. A client
+   * passed in as `redis` stays open: it is the caller's.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#listener.close();
     this.#local.clear();
+    if (this.#settings.ownsClient) await this.#redis.close();
   }
 
   async #refresh(key: string, exchange: () => Promise<StoredToken>, stale: StoredToken | undefined): Promise<StoredToken> {
@@ -116,8 +130,10 @@ export class RedisTokenStore implements TokenStore {
           () => this.#scripts.acquire(keys, seenFence, waitingFor, owner, lockTtl),
           // The script may still run once Redis answers again (a queued or slow command): free the lock it would take.
           () => void this.#scripts.release(keys, owner).catch(() => undefined),
+          key,
         );
         if (attempt === UNAVAILABLE) return await this.#refreshAlone(key, exchange, stale);
+        if ('rebuilt' in attempt) this.#emit({ type: 'entry-rejected', key, reason: attempt.rebuilt! });
         switch (attempt.outcome) {
           case 'acquired':
             return await this.#exchangeHoldingLock(key, keys, attempt.fence, owner, exchange);
@@ -181,17 +197,30 @@ export class RedisTokenStore implements TokenStore {
     } catch (error) {
       clearInterval(renewal);
       const failure = serializeFailure(error);
-      await this.#command('release', () =>
-        failure === undefined
-          ? this.#scripts.release(keys, owner)
-          : this.#scripts.fail(keys, fence, owner, this.#cipher.seal(failure, failureBinding(keys, fence)), lockTtl),
+      const record = failure === undefined ? undefined : this.#cipher.seal(failure, failureBinding(keys, fence));
+      await this.#command(
+        'release',
+        () =>
+          // A record over the limit would be refused by the waiters: they take over instead, as after any other failure.
+          record === undefined || record.length > MAX_SEALED_BYTES
+            ? this.#scripts.release(keys, owner)
+            : this.#scripts.fail(keys, fence, owner, record, lockTtl),
+        undefined,
+        key,
       );
       throw error;
     }
     clearInterval(renewal);
     this.#remember(key, token);
     const ttl = Math.max(MIN_ENTRY_TTL_MS, Math.ceil(token.expiresAt - Date.now()));
-    const written = await this.#command('write', () => this.#scripts.write(keys, fence, this.#seal(keys, token), ttl, owner));
+    const sealed = this.#seal(keys, token);
+    if (sealed.length > MAX_SEALED_BYTES) {
+      // Every reader would refuse it: keep it to this instance, and let the next holder try.
+      this.#emit({ type: 'entry-rejected', key, reason: 'too-large' });
+      await this.#command('release', () => this.#scripts.release(keys, owner), undefined, key);
+      return token;
+    }
+    const written = await this.#command('write', () => this.#scripts.write(keys, fence, sealed, ttl, owner), undefined, key);
     if (written !== false) return token;
     // Our lock had expired and a newer holder wrote first: keep the fleet on the newer token.
     this.#emit({ type: 'write-rejected', key, fence });
@@ -206,30 +235,41 @@ export class RedisTokenStore implements TokenStore {
     return this.#remember(key, await exchange());
   }
 
-  /** The entry's fence (0 when empty) and token (`undefined` when empty or rejected). */
+  /**
+   * The entry's fence (0 when empty) and token (`undefined` when empty or rejected). An entry that is not the
+   * store's (another type, over the size limit, a fence that is no integer) is this identity's problem only:
+   * it is reported and read as empty, and the next holder replaces it.
+   */
   async #read(key: string, keys: EntryKeys): Promise<{ fence: number; token: StoredToken | undefined } | Unavailable> {
-    const entry = await this.#command('HMGET', () => this.#client.hmget(keys.token, 'fence', 'data'));
+    const entry = await this.#command('read', () => this.#scripts.read(keys), undefined, key);
     if (entry === UNAVAILABLE) return UNAVAILABLE;
-    return { fence: Number(entry[0] ?? 0), token: this.#open(key, keys, entry[1]) };
+    if (entry.outcome === 'unusable') {
+      this.#emit({ type: 'entry-rejected', key, reason: entry.reason });
+      return { fence: 0, token: undefined };
+    }
+    return { fence: entry.fence, token: this.#open(key, keys, entry.data) };
   }
 
   /**
    * Runs a Redis command within `commandTimeout`; {@link UNAVAILABLE} if Redis cannot answer, and
-   * `undo` once the command was sent but failed or timed out (it may still run later).
+   * `undo` once the command was sent but failed or timed out (it may still run later). An error that
+   * comes from the entry of `key` (a key of another type) is that identity's alone: it is reported,
+   * and Redis stays in use for the others.
    */
-  async #command<T>(what: string, run: () => Promise<T>, undo?: () => void): Promise<T | Unavailable> {
+  async #command<T>(what: string, run: () => Promise<T>, undo?: () => void, key?: string): Promise<T | Unavailable> {
     if (!this.#health.shouldTry()) return UNAVAILABLE;
     const { commandTimeout } = this.#settings;
     let sent = false;
     try {
-      await whenReady(this.#client, commandTimeout);
+      await this.#redis.whenReady(commandTimeout);
       sent = true;
       const result = await withTimeout(run(), commandTimeout, what);
       this.#health.succeeded();
       return result;
     } catch (error) {
       if (sent) undo?.();
-      this.#health.failed(error);
+      if (key !== undefined && isEntryError(error)) this.#emit({ type: 'entry-rejected', key, reason: 'wrong-type' });
+      else this.#health.failed(error);
       return UNAVAILABLE;
     }
   }
@@ -299,6 +339,11 @@ export class RedisTokenStore implements TokenStore {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `RedisTokenStore ${JSON.stringify(this.toJSON())}`;
   }
+}
+
+// Redis refuses a command on a key of another type (WRONGTYPE): a fault of that key, not of Redis.
+function isEntryError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError' && error.message.startsWith('WRONGTYPE');
 }
 
 /**

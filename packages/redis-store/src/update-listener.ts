@@ -1,5 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
-import { type RedisClient, whenReady, withTimeout } from './redis-client.js';
+import { withTimeout } from './redis-client.js';
+import type { RedisConnection, Subscriber } from './redis-connection.js';
 
 /** Notices of one channel, from the moment it was watched: `wait` returns at once if one came meanwhile. */
 export interface ChannelWatch {
@@ -20,14 +20,14 @@ interface Channel {
  * message, or a subscriber that cannot connect, only makes them slower.
  */
 export class UpdateListener {
-  readonly #client: RedisClient;
+  readonly #redis: RedisConnection;
   readonly #commandTimeout: number;
-  #subscriber: RedisClient | undefined;
+  #subscriber: Subscriber | undefined;
   readonly #channels = new Map<string, Channel>();
   #closed = false;
 
-  constructor(client: RedisClient, commandTimeout: number) {
-    this.#client = client;
+  constructor(redis: RedisConnection, commandTimeout: number) {
+    this.#redis = redis;
     this.#commandTimeout = commandTimeout;
   }
 
@@ -39,7 +39,8 @@ export class UpdateListener {
     if (channel === undefined) {
       const subscriber = this.#connection();
       // The connection is new the first time: a client without an offline queue refuses commands until it is ready.
-      const subscribed = whenReady(subscriber, this.#commandTimeout)
+      const subscribed = subscriber
+        .whenReady(this.#commandTimeout)
         .then(() => withTimeout(subscriber.subscribe(name), this.#commandTimeout, 'SUBSCRIBE'))
         .then(
           () => undefined,
@@ -58,7 +59,7 @@ export class UpdateListener {
     this.#closed = true;
     for (const channel of this.#channels.values()) for (const watch of channel.watches) watch.notify();
     this.#channels.clear();
-    this.#subscriber?.disconnect();
+    this.#subscriber?.close();
     this.#subscriber = undefined;
   }
 
@@ -69,18 +70,11 @@ export class UpdateListener {
     this.#subscriber?.unsubscribe(name).catch(() => undefined);
   }
 
-  #connection(): RedisClient {
-    if (this.#subscriber !== undefined) return this.#subscriber;
-    const client = this.#client;
-    // Same connection options (Sentinel, TLS, auth, cluster nodes); a cluster subscribes on one of its nodes.
-    const subscriber: RedisClient = client.isCluster ? (client as Cluster).duplicate() : (client as Redis).duplicate();
-    // Without a listener, a connection error would be an unhandled 'error' event and end the process.
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (name: string) => {
+  #connection(): Subscriber {
+    this.#subscriber ??= this.#redis.subscriber((name) => {
       for (const watch of this.#channels.get(name)?.watches ?? []) watch.notify();
     });
-    this.#subscriber = subscriber;
-    return subscriber;
+    return this.#subscriber;
   }
 }
 

@@ -21,10 +21,29 @@ export interface GetResult {
   readonly exchanges: number;
 }
 
-/** Starts a worker with the emulator's `APS_*` variables and the given store options (JSON-safe ones). */
-export async function startWorker(env: Readonly<Record<string, string>>, redisPort: number, storeOptions: object = {}): Promise<FleetWorker> {
+/** How a worker reaches Redis: a standalone server's port, or a connection the worker's `connect` understands. */
+export type FleetConnection =
+  | number
+  | { readonly kind: 'cluster'; readonly nodes: readonly { host: string; port: number }[] }
+  | { readonly kind: 'sentinel'; readonly sentinels: readonly { host: string; port: number }[]; readonly name: string }
+  | { readonly kind: 'url'; readonly url: string; readonly ca?: string };
+
+/** Starts a worker with the emulator's `APS_*` variables and the given store and provider options (JSON-safe ones). */
+export async function startWorker(
+  env: Readonly<Record<string, string>>,
+  redis: FleetConnection,
+  storeOptions: object = {},
+  providerOptions: object = {},
+): Promise<FleetWorker> {
+  const connection = typeof redis === 'number' ? { kind: 'standalone', port: redis } : redis;
   const child = fork(WORKER, [], {
-    env: { PATH: process.env.PATH, ...env, REDIS_PORT: String(redisPort), STORE_OPTIONS: JSON.stringify(storeOptions) },
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      REDIS_CONNECTION: JSON.stringify(connection),
+      STORE_OPTIONS: JSON.stringify(storeOptions),
+      PROVIDER_OPTIONS: JSON.stringify(providerOptions),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const events: RedisTokenStoreEvent[] = [];

@@ -130,8 +130,9 @@ async function assignAllSlots(port: number): Promise<void> {
   }
 }
 
-async function spawnRedis(port: number, args: readonly string[]): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `bin` (redis-server by default) with `args` and resolves once it answers PING on `port`. */
+export async function spawnRedis(port: number, args: readonly string[], bin = REDIS_SERVER): Promise<ChildProcess> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4000);
@@ -162,7 +163,7 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -20,10 +20,11 @@ export function redisServerMissing(): string | undefined {
   return probe.error === undefined && probe.status === 0 ? undefined : `\`${REDIS_SERVER} --version\` failed; install redis-server, or set REDIS_SERVER_BIN`;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** Starts one; `args` are more server options (e.g. `--cluster-enabled yes`). */
+export async function startRedisServer(args: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'aps-ssa-bench-redis-'));
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // A scenario that times out never reaches its clean-up, and the bench then exits: take the server along.

@@ -174,8 +174,16 @@ interface CacheEntry {
   readonly token: AccessToken;
   /** `token`, resolved: what every cache hit returns (no promise allocated per hit). */
   readonly served: Promise<AccessToken>;
-  /** Server clock, ms. */
-  readonly refreshAt: number;
+  /** Server clock, ms: when the provider next looks at the token (the earlier of the two points below, then the one that applies). */
+  refreshAt: number;
+  /** Server clock, ms: the refresh point while the store shares (`refreshAhead` before expiry, plus jitter). */
+  readonly sharedRefreshAt: number;
+  /**
+   * Server clock, ms: the refresh point while the store cannot share, spread over the second half of the token's
+   * life (half an hour for APS's hour), so that a fleet exchanging alone does not meet at one refresh point (and
+   * at the rate limit), whatever `refreshJitter` says.
+   */
+  readonly aloneRefreshAt: number;
   /** The least remaining validity for this token, scaled to its lifetime. */
   readonly minValidity: number;
 }
@@ -265,7 +273,7 @@ class CachingTokenProvider implements TokenProvider {
       invalidations: this.#invalidations,
       refreshing: this.#flight !== undefined,
       clockSkew: offset,
-      ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: entry.refreshAt - offset }),
+      ...(entry && { expiresAt: entry.token.expiresAt, refreshAt: this.#refreshPoint(entry) - offset }),
       ...(this.#failure && { nextAttemptAt: this.#failure.nextAttemptAt }),
       ...(this.#rateLimit && { rateLimit: this.#rateLimit }),
     });
@@ -376,7 +384,17 @@ class CachingTokenProvider implements TokenProvider {
     return token.accessToken !== this.#rejected && token.expiresAt - now >= minValidity;
   }
 
+  /** The refresh point that applies now: the shared one, or the spread one while the store works alone. */
+  #refreshPoint(entry: CacheEntry): number {
+    return this.#store.sharing === false ? entry.aloneRefreshAt : entry.sharedRefreshAt;
+  }
+
   #refreshInBackground(entry: CacheEntry): void {
+    const due = this.#refreshPoint(entry);
+    if (this.#serverNow() < due) {
+      entry.refreshAt = due;
+      return;
+    }
     const failure = this.#failure;
     if (this.#coolingDown(failure)) {
       this.#servedStale++;
@@ -463,9 +481,12 @@ class CachingTokenProvider implements TokenProvider {
       stored,
       token,
       served: Promise.resolve(token),
-      refreshAt: Math.round(stored.expiresAt - Math.min(refreshAhead, quarter) - Math.random() * Math.min(refreshJitter, quarter)),
+      refreshAt: 0,
+      sharedRefreshAt: Math.round(stored.expiresAt - Math.min(refreshAhead, quarter) - Math.random() * Math.min(refreshJitter, quarter)),
+      aloneRefreshAt: aloneRefreshPoint(stored, 2 * Math.min(minValidity, quarter)),
       minValidity: Math.min(minValidity, quarter),
     };
+    entry.refreshAt = Math.min(entry.sharedRefreshAt, entry.aloneRefreshAt);
     this.#entry = entry;
     this.#failure = undefined;
     this.#consecutiveFailures = 0;
@@ -576,6 +597,12 @@ function withRetryAfterClamped(error: SsaTokenEndpointError): SsaTokenEndpointEr
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
+/** A random point between the middle of the token's life and `margin` before its expiry (server clock, ms). */
+function aloneRefreshPoint(token: StoredToken, margin: number): number {
+  const from = token.obtainedAt + 2 * quarterLife(token);
+  return Math.round(from + Math.random() * Math.max(0, token.expiresAt - margin - from));
 }
 
 function quarterLife(token: StoredToken): number {

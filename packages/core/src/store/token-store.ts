@@ -59,6 +59,13 @@ export interface TokenStoreRefreshOptions {
  * ```
  */
 export interface TokenStore {
+  /**
+   * `false` while the store cannot share tokens (its backend is unreachable) and each sharer exchanges on its own:
+   * providers then spread their refreshes over the second half of a token's life instead of the few minutes
+   * before expiry (`refreshAhead` plus `refreshJitter`), so that a fleet working alone stays under the rate limit. Leave it out if the store
+   * always shares.
+   */
+  readonly sharing?: boolean;
   get(key: string): Promise<StoredToken | undefined>;
   refresh(key: string, exchange: () => Promise<StoredToken>, options: TokenStoreRefreshOptions): Promise<StoredToken>;
   delete(key: string): Promise<void>;

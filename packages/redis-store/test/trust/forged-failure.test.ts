@@ -5,6 +5,7 @@ import { createRedisTokenStore, type RedisTokenStoreEvent } from '@aps-ssa/redis
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryKeys } from '../../src/entry-keys.js';
+import { toConnection } from '../../src/redis-connection.js';
 import { EntryScripts } from '../../src/redis-scripts.js';
 import { type RedisServer, redisServerAvailability, startRedisServer } from '../redis-server.js';
 
@@ -47,7 +48,7 @@ describe.skipIf(!available)('a failure record forged by a Redis writer without t
     for (let round = 1; round <= 3; round++) {
       await admin.del(keys.token);
       // A lock "held" by a stuck instance, so that the provider waits for it, as after a deploy.
-      const held = await new EntryScripts(admin).acquire(keys, 0, 0, 'stuck-instance', 60_000);
+      const held = await new EntryScripts(toConnection(admin)).acquire(keys, 0, 0, 'stuck-instance', 60_000);
       expect(held.outcome).toBe('acquired');
       const fence = held.outcome === 'acquired' ? held.fence : 0;
       provider.invalidate();

@@ -20,7 +20,7 @@ interface LoadMark {
   refreshes: number;
 }
 
-interface FleetOutcome {
+export interface FleetOutcome {
   coldExchanges: number[];
   /** Cold starts in which an instance's store stopped sharing and it exchanged on its own. */
   coldStartsAlone: number;
@@ -124,13 +124,18 @@ export const fleet: Scenario = {
   },
 };
 
-async function runFleet(
+/**
+ * Cold starts and load of `size` instances; `redis` is how they share (a port, or the env variables of a
+ * cluster), `undefined` for no shared store.
+ */
+export async function runFleet(
   emulator: Emulator,
   size: number,
-  redisPort: number | undefined,
+  redis: number | Readonly<Record<string, string>> | undefined,
   options: { coldStarts: number; loadRounds: number; loadSeconds: number; prefix: string },
 ): Promise<FleetOutcome> {
-  const env = { ...emulator.seed.env, ...(redisPort !== undefined && { REDIS_PORT: String(redisPort) }) };
+  const shared = redis !== undefined;
+  const env = { ...emulator.seed.env, ...(typeof redis === 'number' ? { REDIS_PORT: String(redis) } : redis) };
   const workers = Object.values(await startWorkers(Object.fromEntries(Array.from({ length: size }, (_, i) => [`instance-${i}`, { name: 'fleet-instance', env }]))));
   try {
     const outcome: FleetOutcome = { coldExchanges: [], coldStartsAlone: 0, firstTokenMs: [], exchangesPerCycle: [], failures: 0 };
@@ -162,7 +167,7 @@ async function runFleet(
       // the mean. Sharing a store, every instance adopts each new token at its own refresh point, so one
       // made just before the end is not yet counted by the others: the instance that refreshed most
       // (the one holding the newest token) has seen every cycle.
-      const refreshes = redisPort === undefined ? perInstance.reduce((sum, n) => sum + n, 0) / size : Math.max(...perInstance);
+      const refreshes = !shared ? perInstance.reduce((sum, n) => sum + n, 0) / size : Math.max(...perInstance);
       if (refreshes === 0) throw new Error(`No instance refreshed during ${options.loadSeconds} s of load: the token lifetime is too long for the window.`);
       outcome.exchangesPerCycle.push(exchanges / refreshes);
       outcome.failures += ends.reduce((sum, end) => sum + end.failures, 0);

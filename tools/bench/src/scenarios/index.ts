@@ -4,6 +4,7 @@ import { coldStampede } from './cold-stampede.js';
 import { expressOverhead } from './express-overhead.js';
 import { fastifyOverhead } from './fastify-overhead.js';
 import { fleet } from './fleet.js';
+import { fleetCluster } from './fleet-cluster.js';
 import { memory } from './memory.js';
 import { outboundInjection } from './outbound-injection.js';
 import { refreshUnderLoad } from './refresh-under-load.js';
@@ -11,4 +12,4 @@ import { signing } from './signing.js';
 import { tracing } from './tracing.js';
 
 /** Every scenario, in the order they run and are reported. */
-export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, fastifyOverhead, outboundInjection, coldStampede, fleet, refreshUnderLoad, signing, tracing, memory];
+export const SCENARIOS: readonly Scenario[] = [cacheHit, expressOverhead, fastifyOverhead, outboundInjection, coldStampede, fleet, fleetCluster, refreshUnderLoad, signing, tracing, memory];

@@ -1,20 +1,24 @@
-// One instance of a fleet: a token provider, on a Redis token store (REDIS_PORT set) or on its own
+// One instance of a fleet: a token provider, on a Redis token store (REDIS_PORT or REDIS_CLUSTER_NODES set) or on its own
 // memory (the default store), driven by the fleet scenario. Environment: the emulator's APS_* variables.
 import { createTokenProvider } from '@aps-ssa/core';
 import type { TokenProvider } from '@aps-ssa/core';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
 import type { RedisTokenStore } from '@aps-ssa/redis-store';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { serveCommands } from './commands.js';
 
 /** How often each instance asks for a token under load: a request handler's pace, yielding in between. */
 const LOAD_INTERVAL_MS = 5;
 
 const redisPort = process.env.REDIS_PORT;
+// REDIS_CLUSTER_NODES (JSON `[{ host, port }]`): a Redis Cluster instead of one Redis.
+const clusterNodes = process.env.REDIS_CLUSTER_NODES;
 const redis =
-  redisPort === undefined
-    ? undefined
-    : new Redis(Number(redisPort), '127.0.0.1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  clusterNodes !== undefined
+    ? new Cluster(JSON.parse(clusterNodes) as { host: string; port: number }[], { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } })
+    : redisPort === undefined
+      ? undefined
+      : new Redis(Number(redisPort), '127.0.0.1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
 redis?.on('error', () => undefined);
 await redis?.connect();
 
