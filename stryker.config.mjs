@@ -17,7 +17,7 @@ export const MUTATED = {
   'packages/core/src/assertion/assertion.ts': ['packages/core', ['src/assertion/assertion.test.ts']],
   'packages/redis-store/src/token-cipher.ts': ['packages/redis-store', ['src/token-cipher.test.ts']],
   'packages/redis-store/src/shared-failure.ts': ['packages/redis-store', ['src/shared-failure.test.ts']],
-  'packages/emulator/src/assertion-judge.ts': ['packages/emulator', ['test/assertion-rules.test.ts']],
+  'packages/emulator/src/tokens/assertion-judge.ts': ['packages/emulator', ['test/assertion-rules.test.ts']],
 };
 
 const file = process.env.MUTATION_FILE;
