@@ -140,7 +140,7 @@ describe('process exit', () => {
     );
     expect(result).toMatchObject({ code: 1, signal: null });
     expect(result.output).not.toContain('unexpected token');
-    expect(result.output).toContain(`Could not reach the token endpoint at http://127.0.0.1:${port}/authentication/v2/token (ECONNREFUSED)`);
+    expect(result.output).toContain(`Could not reach the token endpoint at http://127.0.0.1:${port}/authentication/v2/token (ECONNREFUSED). Nothing listens there: is the emulator running (\`npx aps-emulator\`), and is APS_BASE_URL its address?`);
     expect(result.output).toMatch(/code: 'ERR_SSA_\w+'/);
   });
 });
