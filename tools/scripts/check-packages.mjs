@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Checks every publishable package (packages/*, not "private") the way a user receives it: packs it
-// with npm, then checks the manifest, the tarball's contents, publint and Are The Types Wrong.
+// with npm, then checks the manifest, the tarball's contents, publint and Are The Types Wrong, that
+// `npm publish --dry-run` accepts it, and that its README says how to install it (from npm, and from
+// the packed tarball until it is published).
 // Needs the builds (`npm run build`, or `npm test`, which builds). Prints a summary; exits 1 on any failure.
 //
 //   node tools/scripts/check-packages.mjs [package-dir-name...]
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
@@ -95,6 +97,16 @@ async function checkPackage(pkg) {
     return { name: label, checks };
   }
   checkContents(files, entryFiles, dir, check);
+  checkInstallDocs(manifest, dir, basename(tarball), check);
+
+  try {
+    // Scoped packages are private on npm unless published with public access.
+    const { stdout, stderr } = await run('npm', ['publish', '--dry-run', '--ignore-scripts', '--access', 'public'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+    const published = `+ ${manifest.name}@${manifest.version}`;
+    check('npm publish --dry-run', `${stdout}\n${stderr}`.includes(published), `npm did not report "${published}"`);
+  } catch (err) {
+    check('npm publish --dry-run', false, String(err.stderr || err.message).trim().split('\n').slice(-3).join(' '));
+  }
 
   // publint packs again itself: that way it also sees files that exist but are not published.
   const { messages } = await publint({ pkgDir: dir, pack: 'npm', strict: true, level: 'suggestion' });
@@ -164,6 +176,21 @@ function checkContents(files, entryFiles, dir, check) {
   // Source maps point at ../src, which is not published: they resolve to nothing for users.
   const maps = files.filter((file) => file.endsWith('.map'));
   check('no source maps without their sources', maps.length === 0 || files.some((f) => f.startsWith('src/')), `${maps.length} .map files point at src/, which is not published (add "!dist/**/*.map" to "files", or publish src/)`, 'warn');
+}
+
+/** The README's install section: `npm install <name>` from npm and, until it is published, `npm pack` and the tarball. */
+function checkInstallDocs(manifest, dir, tarballName, check) {
+  const readme = readdirSync(dir).find((f) => /^readme\.md$/i.test(f));
+  const text = readme === undefined ? '' : readFileSync(join(dir, readme), 'utf8');
+  const installs = text.split('\n').some((line) => line.startsWith('npm install ') && line.split(/\s+/).includes(manifest.name));
+  check('README: install from npm', installs, `README.md has no \`npm install ${manifest.name}\` line`);
+  // The tarball's name without its version, which `nx release` changes.
+  const tarball = tarballName.slice(0, tarballName.length - `${manifest.version}.tgz`.length);
+  check(
+    'README: install from the packed tarball',
+    text.includes('npm pack') && new RegExp(`/${tarball.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/\\s]+\\.tgz`).test(text),
+    `README.md does not show \`npm pack\` and installing its ${tarballName} (until the package is on npm)`,
+  );
 }
 
 /** Every file the manifest points at: main, types, each export target, each bin. */

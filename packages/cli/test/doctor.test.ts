@@ -109,6 +109,28 @@ describe('aps-ssa doctor, spawned against the emulator', () => {
     expect(steps.exchange).toMatchObject({ status: 'fail', fix: expect.stringMatching(/^If the steps above pass, the private key is not the one of key APS_SA_KEY_ID/) });
   });
 
+  it('with a misspelt scope, flags APS_SCOPES and names the unknown scope, not the key, as the cause', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'misspelt-scope-robot', { APS_SCOPES: 'data:read data:raed' });
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps['APS_SCOPES']).toMatchObject({ status: 'warn', fix: expect.stringContaining('lists "data:raed", which is not a scope APS documents') });
+    expect(steps.assertion).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^unknown-scope: The claim scope lists \["data:raed"\]/) });
+    expect(steps.exchange).toMatchObject({ status: 'fail', fix: 'Fix what the assertion step names: APS refused what it shows.' });
+    expect(steps.exchange?.detail).not.toContain('aps-ssa doctor');
+  });
+
+  it('with scopes written as a JSON array, fails APS_SCOPES with the form to use', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'json-scope-robot', { APS_SCOPES: '[data:read,user-profile:read]' });
+    const { code, steps } = await doctor(envFile);
+    expect(code).toBe(1);
+    expect(steps['APS_SCOPES']).toMatchObject({
+      status: 'fail',
+      detail: 'is written as a JSON array.',
+      fix: 'List the scopes separated by spaces instead, e.g. APS_SCOPES="data:read user-profile:read".',
+    });
+    expect(steps.exchange?.status).toBe('skip');
+  });
+
   it('with this clock 10 minutes behind the server\'s, fails the clock step', async () => {
     const { envFile } = await freshAccount(emulator, ws, 'late-robot');
     emulator.clock.setOffset(10 * 60_000);

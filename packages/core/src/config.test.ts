@@ -129,6 +129,16 @@ describe('configFromEnv', () => {
     ]);
   });
 
+  it('refuses scopes written as a JSON array, and warns about a scope APS does not document', () => {
+    expect(problemsOf({ APS_SCOPES: '["data:read","user-profile:read"]' })).toEqual([
+      { variable: 'APS_SCOPES', message: 'is written as a JSON array; list the scopes separated by spaces instead, e.g. APS_SCOPES="data:read user-profile:read".' },
+    ]);
+    expect(configFromEnv({ ...env, APS_SCOPES: 'data:read data:raed' }).warnings).toEqual([
+      { variable: 'APS_SCOPES', message: 'lists "data:raed", which is not a scope APS documents (APS rejects the assertion of an unknown scope); check its spelling.' },
+    ]);
+    expect(configFromEnv({ ...env, APS_SCOPES: 'data:read:urn:adsk.objects:os.object:b/o application:service_account:read' }).warnings).toEqual([]);
+  });
+
   it('reports every missing variable at once', () => {
     const problems = problemsOf(Object.fromEntries(Object.keys(env).map((name) => [name, undefined])));
     expect(problems.map((p) => p.variable)).toEqual(['APS_CLIENT_ID', 'APS_CLIENT_SECRET', 'APS_SA_ID', 'APS_SA_KEY_ID', 'APS_SA_PRIVATE_KEY', 'APS_SCOPES']);

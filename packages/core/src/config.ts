@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { isDocumentedScope } from './assertion/aps-scopes.js';
 import { idProblem, requireScopes } from './assertion/assertion.js';
 import { looksLikeKeyId } from './assertion/assertion-diagnosis.js';
 import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
@@ -214,6 +215,16 @@ export function readConfig(env: NodeJS.ProcessEnv, given: CheckedOverrides, with
   const scopes = given.scopes ?? [...new Set((read('APS_SCOPES') ?? '').split(/[\s,]+/).filter((s) => s !== ''))];
   if (scopes.length === 0) {
     problem('APS_SCOPES', 'is not set; list the scopes the token needs, separated by spaces or commas (e.g. "data:read data:write").');
+  } else if (given.scopes === undefined && scopes.some((s) => /[[\]"]/.test(s))) {
+    const meant = scopes.join(' ').replace(/[[\]"]/g, '').trim();
+    problem('APS_SCOPES', `is written as a JSON array; list the scopes separated by spaces instead, e.g. APS_SCOPES="${meant}".`);
+  } else {
+    for (const scope of scopes.filter((s) => !isDocumentedScope(s))) {
+      warnings.push({
+        variable: 'APS_SCOPES',
+        message: `lists ${JSON.stringify(scope)}, which is not a scope APS documents (APS rejects the assertion of an unknown scope); check its spelling.`,
+      });
+    }
   }
 
   const checked = given.baseUrl === undefined ? checkBaseUrl(read('APS_BASE_URL') ?? DEFAULT_BASE_URL) : { baseUrl: given.baseUrl };

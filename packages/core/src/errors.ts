@@ -245,12 +245,14 @@ export class SsaTokenEndpointError extends SsaError implements SsaTokenEndpointE
 
 /**
  * The causes of "The 'assertion' is invalid." that can be seen in an assertion: the five documented
- * ones (`scope-not-array`, `kid`, `missing-claim`, `exp-too-far`, `aud`), plus `alg` (not RS256),
+ * ones (`scope-not-array`, `kid`, `missing-claim`, `exp-too-far`, `aud`), plus `unknown-scope` (a scope APS does
+ * not document, such as a misspelt one or `'data:read,user-profile:read'` given as one), `alg` (not RS256),
  * `expired` (`exp` already past), `iss` (not the client id that authenticates the exchange) and
  * `malformed` (not a decodable JWT).
  */
 export type AssertionIssueCause =
   | 'scope-not-array'
+  | 'unknown-scope'
   | 'kid'
   | 'missing-claim'
   | 'exp-too-far'

@@ -38,6 +38,7 @@ const PLAIN_VARIABLES = ['APS_CLIENT_ID', 'APS_CLIENT_SECRET', 'APS_SA_ID', 'APS
 const KEY_VARIABLES = ['APS_SA_PRIVATE_KEY', 'APS_SA_PRIVATE_KEY_FILE'];
 const CREDENTIALS_FIX = 'Set APS_CLIENT_ID and APS_CLIENT_SECRET to the id and secret of the app that owns the service account.';
 const NETWORK_FIX = 'Check APS_BASE_URL, the network and any proxy.';
+const DOCTOR_ADVICE = 'Run `npx aps-ssa doctor` to check the configuration step by step.';
 const NEEDS_CONFIG = 'skipped: needs every variable above to be valid.';
 
 export const doctorCommand: CommandSpec = {
@@ -299,13 +300,16 @@ async function exchangeStep(config: SigningConfig, assertion: string, now: () =>
         `scope ${JSON.stringify(result.scopes)}.`,
     };
   } catch (error) {
-    return { name: 'exchange', status: 'fail', detail: describeError(error), ...exchangeFix((error as { code?: string }).code, config) };
+    // The error's closing advice is to run the doctor: this is the doctor.
+    const detail = describeError(error).replace(` ${DOCTOR_ADVICE}`, '');
+    return { name: 'exchange', status: 'fail', detail, ...exchangeFix(error as { code?: string; issues?: readonly unknown[] }, config) };
   }
 }
 
-function exchangeFix(code: string | undefined, config: SigningConfig): { fix?: string } {
+function exchangeFix({ code, issues }: { code?: string; issues?: readonly unknown[] }, config: SigningConfig): { fix?: string } {
   switch (code) {
     case 'ERR_SSA_ASSERTION_INVALID':
+      if (issues !== undefined && issues.length > 0) return { fix: 'Fix what the assertion step names: APS refused what it shows.' };
       return {
         fix:
           'If the steps above pass, the private key is not the one of key APS_SA_KEY_ID: use the private key that Create Key ' +

@@ -60,6 +60,16 @@ describe('diagnoseAssertion', () => {
     only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, scope: ['data:read data:write'] }), 'scope-not-array', /one scope each/);
   });
 
+  it('sees a scope APS does not document: a misspelt one, or a list written as one scope', () => {
+    only(
+      jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, scope: ['data:read,user-profile:read'] }),
+      'unknown-scope',
+      /^The claim scope lists \["data:read,user-profile:read"\], which APS does not document as scopes \(such as data:read or user-profile:read\); check the spelling, one scope per array element\.$/,
+    );
+    only(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, scope: ['data:read', 'data:raed'] }), 'unknown-scope', /^The claim scope lists \["data:raed"\]/);
+    expect(diagnoseAssertion(jwt({ alg: 'RS256', kid: KEY_ID }, { ...GOOD_CLAIMS, scope: ['data:read:urn:adsk.objects:os.object:b/o'] }), { now }).issues).toEqual([]);
+  });
+
   it('sees a missing kid, and one that is not a UUID', () => {
     only(jwt({ alg: 'RS256' }, GOOD_CLAIMS), 'kid', /^The header has no kid \(got nothing\); set it to the key id that Create Key returned\.$/);
     only(jwt({ alg: 'RS256', kid: '' }, GOOD_CLAIMS), 'kid', /^The header has no kid \(got ""\)/);

@@ -1,4 +1,5 @@
 import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
+import { isDocumentedScope } from './aps-scopes.js';
 import { APS_TOKEN_AUDIENCE, MAX_ASSERTION_LIFETIME } from './assertion.js';
 import type { AssertionIssue, AssertionIssueCause } from '../errors.js';
 
@@ -34,7 +35,7 @@ const MAX_SHOWN_VALUE = 120;
  * causes of APS's "The 'assertion' is invalid." it shows: `scope` not an array of strings, a
  * missing or non-UUID `kid`, a missing `iss`/`sub`/`aud`/`exp`/`scope`, `exp` more than 300 s after
  * now, an `aud` other than {@link APS_TOKEN_AUDIENCE} (as a string or a one-element array, the form the
- * docs' Go snippet sends); plus an `alg` other than RS256, an expired `exp`, an `iss` other than the given
+ * docs' Go snippet sends); plus a scope APS does not document, an `alg` other than RS256, an expired `exp`, an `iss` other than the given
  * `clientId`, or a value that is not a JWT at all. `iat` and `nbf` are not judged: APS documents no check.
  * Issues quote header and claim values (ids, scopes, times), never the assertion itself.
  *
@@ -133,6 +134,17 @@ function claimIssues(claims: Record<string, unknown>, nowSeconds: number): Asser
       issues.push(
         issue('scope-not-array', `The claim scope ${show(scope)} must be a non-empty array of scope strings, one scope each.`),
       );
+    } else {
+      const unknown = (scope as string[]).filter((s) => !isDocumentedScope(s));
+      if (unknown.length > 0) {
+        issues.push(
+          issue(
+            'unknown-scope',
+            `The claim scope lists ${show(unknown)}, which APS does not document as scopes (such as data:read or ` +
+              'user-profile:read); check the spelling, one scope per array element.',
+          ),
+        );
+      }
     }
   }
 

@@ -101,7 +101,19 @@ describe('createAssertion validates before signing', () => {
   it('rejects scopes that are not a non-empty array of single scope strings', async () => {
     await expectOptionError({ ...base, scopes: 'data:read' }, 'scopes', /^`scopes` must be an array of scope strings such as \['data:read'\], got a string\.$/);
     await expectOptionError({ ...base, scopes: [] }, 'scopes', /^`scopes` must list at least one scope/);
-    await expectOptionError({ ...base, scopes: ['data:read data:write'] }, 'scopes', /^`scopes`\[0\] contains whitespace; give each scope as its own array element\.$/);
+    await expectOptionError(
+      { ...base, scopes: ['data:read data:write'] },
+      'scopes',
+      "`scopes`[0] is \"data:read data:write\", which holds a comma, bracket, quote or space: give each scope as its own array element, e.g. ['data:read', 'data:write'].",
+    );
+    await expectOptionError(
+      { ...base, scopes: ['data:read,user-profile:read'] },
+      'scopes',
+      "`scopes`[0] is \"data:read,user-profile:read\", which holds a comma, bracket, quote or space: give each scope as its own array element, e.g. ['data:read', 'user-profile:read'].",
+    );
+    for (const scope of ['["data:read"]', '"data:read"', 'data:read\n']) {
+      await expectOptionError({ ...base, scopes: ['user:read', scope] }, 'scopes', /^`scopes`\[1\] is .*, which holds a comma, bracket, quote or space: .* e\.g\. \['data:read'\]\.$/);
+    }
     await expectOptionError({ ...base, scopes: ['data:read', ''] }, 'scopes', /^`scopes`\[1\] must be a non-empty string, got an empty string\.$/);
     await expectOptionError({ ...base, scopes: [7] }, 'scopes', /^`scopes`\[0\] must be a non-empty string, got a number\.$/);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { SsaOptionError } from '../errors.js';
+import { scopeListProblem } from './aps-scopes.js';
 import { describeType, rejectUnknownOptions, requireOptionsObject } from '../options.js';
 import { loadPrivateKey } from '../private-key.js';
 import type { PrivateKeyInput } from '../private-key.js';
@@ -160,7 +161,8 @@ function scopesProblem(scopes: unknown): string | undefined {
   if (scopes.length === 0) return "must list at least one scope, such as ['data:read']";
   for (const [index, scope] of scopes.entries()) {
     if (typeof scope !== 'string' || scope === '') return `[${index}] must be a non-empty string, got ${describeType(scope)}`;
-    if (/\s/.test(scope)) return `[${index}] contains whitespace; give each scope as its own array element`;
+    const listed = scopeListProblem(scope);
+    if (listed !== undefined) return `[${index}] ${listed}`;
   }
   return undefined;
 }

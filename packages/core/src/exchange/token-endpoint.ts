@@ -1,4 +1,5 @@
 import { basicCredentials } from '../http/basic-credentials.js';
+import { isLoopback } from '../client/origin-policy.js';
 import { decodeJwt, diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
 import { requireScopes } from '../assertion/assertion.js';
 import { normalizeBaseUrl } from '../config.js';
@@ -28,6 +29,9 @@ const EXCHANGE_RESULT = redactedPrototype('ExchangeResult', ['accessToken']);
  * @default 10_000
  */
 export const EXCHANGE_TIMEOUT = 10_000;
+
+/** How a rejected assertion's message ends: the command that checks each cause APS does not name, one by one. */
+const DOCTOR_HINT = 'Run `npx aps-ssa doctor` to check the configuration step by step.';
 
 /**
  * The longest `expires_in`, in seconds, accepted from the token endpoint. APS documents 3599 (the
@@ -290,7 +294,7 @@ function endpointError(response: HttpAnswer, details: ResponseDetails, context: 
     const { issues } = diagnoseAssertion(context.assertion, { now, clientId: context.clientId });
     const skew = skewNote(all.serverDate, context.now());
     return new SsaAssertionInvalidError(
-      withId(`APS rejected the assertion (${said}). ${explainAssertionIssues(issues)}${skew}`),
+      `${withId(`APS rejected the assertion (${said}). ${explainAssertionIssues(issues)}${skew}`)} ${DOCTOR_HINT}`,
       { ...all, retryable: false },
       issues,
     );
@@ -359,9 +363,13 @@ function transportError(err: unknown, context: Context): unknown {
       { retryable: true },
     );
   }
+  const emulator =
+    err.reason === 'ECONNREFUSED' && isLoopback(new URL(context.url).hostname)
+      ? ' Nothing listens there: is the emulator running (`npx aps-emulator`), and is APS_BASE_URL its address?'
+      : '';
   return new SsaTokenEndpointError(
     'ERR_SSA_NETWORK',
-    `Could not reach the token endpoint at ${context.url} (${err.reason}). Check the base URL, DNS, proxy and network; retry later.`,
+    `Could not reach the token endpoint at ${context.url} (${err.reason}).${emulator} Check the base URL, DNS, proxy and network; retry later.`,
     { retryable: true },
     err.cause === undefined ? undefined : { cause: err.cause },
   );

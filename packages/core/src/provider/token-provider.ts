@@ -17,6 +17,7 @@ import { exchangeWithRetry } from './retrying-exchange.js';
 import { safeCause } from '../http/safe-cause.js';
 import { ServerTime } from './server-time.js';
 import type { StoredToken, TokenStore } from '../store/token-store.js';
+import { keptAlive } from './keep-alive.js';
 import { getTokenChannel } from '../tracing/tracing-channels.js';
 import { isTraced, traceGetToken } from '../tracing/trace-call.js';
 import { checkSigningKey } from './signing-key.js';
@@ -419,12 +420,15 @@ class CachingTokenProvider implements TokenProvider {
       if (this.#coolingDown(failure)) return Promise.reject(this.#unavailable(failure));
       flight = this.#startFlight(false);
     }
-    flight.waiters ??= flight.promise!.then(
-      (entry) => entry.token,
-      (error: unknown) => {
-        if (this.#closed) throw new SsaClosedError();
-        throw this.#failure === undefined ? error : this.#unavailable(this.#failure);
-      },
+    // Held open while someone waits: a background refresh alone never keeps the process alive.
+    flight.waiters ??= keptAlive(
+      flight.promise!.then(
+        (entry) => entry.token,
+        (error: unknown) => {
+          if (this.#closed) throw new SsaClosedError();
+          throw this.#failure === undefined ? error : this.#unavailable(this.#failure);
+        },
+      ),
     );
     return flight.waiters;
   }

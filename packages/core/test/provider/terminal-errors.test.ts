@@ -46,6 +46,23 @@ describe('failures retrying cannot fix', () => {
     expect(env.emulator.counters().exchanges).toBe(1);
   });
 
+  it('names an unknown scope as the cause, and ends by pointing at the doctor', async () => {
+    const provider = env.provider({ scopes: ['data:read', 'data:raed'] });
+    const error = await failure(provider.getToken());
+    expect(error).toMatchObject({ cause: { code: 'ERR_SSA_ASSERTION_INVALID', issues: [{ cause: 'unknown-scope' }] } });
+    const { message } = error.cause as SsaAssertionInvalidError;
+    expect(message).toContain('The assertion that was sent shows 1 problem(s): The claim scope lists ["data:raed"], which APS does not document');
+    expect(message).not.toContain('kid');
+    expect(message).toMatch(/ Run `npx aps-ssa doctor` to check the configuration step by step\.$/);
+  });
+
+  it('refuses a list of scopes written as one scope before any exchange', () => {
+    expect(() => env.provider({ scopes: ['data:read,user-profile:read'] })).toThrow(
+      "`scopes`[0] is \"data:read,user-profile:read\", which holds a comma, bracket, quote or space: give each scope as its own array element, e.g. ['data:read', 'user-profile:read'].",
+    );
+    expect(env.emulator.counters().exchanges).toBe(0);
+  });
+
   it('surfaces a disabled service account', async () => {
     env.emulator.state.setServiceAccountStatus(env.emulator.seed.serviceAccountId, 'DISABLED');
     const provider = env.provider();
