@@ -10,6 +10,10 @@ export const BUCKETS_PATH = '/oss/v2/buckets';
 const BUCKET_KEY = /^[-_.a-z0-9]{3,128}$/;
 /** The strict reading: S-oss's `create_buckets_payload` allows only lowercase letters, digits and `_`. */
 const STRICT_BUCKET_KEY = /^[_a-z0-9]{3,128}$/;
+/** A refusal by the strict reading names its reference and how to relax it (as the admin API's do). */
+const STRICT_BUCKET_KEY_REASON =
+  "bucketKey must be 3 to 128 characters of a-z, 0-9 and _. (S-oss's create_buckets_payload; its path pattern also allows - and .: " +
+  "the emulator's option `strict: false` relaxes this rule.)";
 /** S-oss `limit`: "Acceptable values = 1-100. Default = 10." */
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 100;
@@ -56,10 +60,8 @@ async function createBucket(ctx: RequestContext, runtime: EmulatorRuntime): Prom
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return reason(ctx, 400, 'The request body must be a JSON object.');
   const { bucketKey, policyKey } = payload;
-  const pattern = runtime.settings.strict ? STRICT_BUCKET_KEY : BUCKET_KEY;
-  if (typeof bucketKey !== 'string' || !pattern.test(bucketKey)) {
-    return reason(ctx, 400, `bucketKey must be 3 to 128 characters of ${runtime.settings.strict ? 'a-z, 0-9 and _' : 'a-z, 0-9, -, _ and .'}.`);
-  }
+  if (typeof bucketKey !== 'string' || !BUCKET_KEY.test(bucketKey)) return reason(ctx, 400, 'bucketKey must be 3 to 128 characters of a-z, 0-9, -, _ and .');
+  if (runtime.settings.strict && !STRICT_BUCKET_KEY.test(bucketKey)) return reason(ctx, 400, STRICT_BUCKET_KEY_REASON);
   if (typeof policyKey !== 'string' || !POLICY_KEYS.includes(policyKey)) return reason(ctx, 400, `policyKey must be one of ${POLICY_KEYS.join(', ')}.`);
   const allow = checkAllow(payload['allow']);
   if (typeof allow === 'string') return reason(ctx, 400, allow);
