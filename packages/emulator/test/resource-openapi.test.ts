@@ -173,3 +173,16 @@ describe('Data Management hubs and Model Derivative formats', () => {
     expect(formats.formats['svf2']).toContain('rvt');
   });
 });
+
+describe('faults and counters', () => {
+  it('a fault aimed at a resource endpoint answers it, and the counters and the log see it', async () => {
+    const token = await tokenFor(emulator, { scope: ['bucket:read'] });
+    const before = emulator.counters()['get-buckets'];
+    emulator.faults.inject({ kind: 'server-error', status: 503, endpoint: 'get-buckets' });
+    const faulted = await send(token, 'GET', '/oss/v2/buckets');
+    expect(faulted.status).toBe(503);
+    expect(logEntryOf(emulator, faulted)).toMatchObject({ endpoint: 'get-buckets', fault: 'server-error' });
+    expect((await send(token, 'GET', '/oss/v2/buckets')).status).toBe(200);
+    expect(emulator.counters()['get-buckets']).toMatchObject({ ok: before.ok + 1, 'fault:server-error': (before['fault:server-error'] ?? 0) + 1 });
+  });
+});
