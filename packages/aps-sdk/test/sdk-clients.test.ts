@@ -29,7 +29,8 @@ function sdkManagerAt(baseAddress = emulator.url): SdkManager {
   configuration.BaseAddress = new URL(baseAddress);
   const sdkManager = SdkManagerBuilder.create()
     .addApsConfiguration(configuration)
-    .addResiliencyConfiguration(new ResiliencyConfiguration(0, 10, 60_000, 5_000))
+    // One attempt (a refusal must show as a failure, not as retries), and a generous timeout: the machine may be loaded.
+    .addResiliencyConfiguration(new ResiliencyConfiguration(0, 10, 60_000, 30_000))
     .build();
   sdkManager.toggleLogging(false);
   return sdkManager;
