@@ -23,6 +23,9 @@ import { EmulatorState } from './state/state.js';
 import { readStateFile, StateFileWriter } from './state/state-file.js';
 import { registerTokenRoutes } from './auth/token-endpoint.js';
 import { registerUserProfileRoutes } from './auth/userprofile-endpoint.js';
+import { registerDataManagementRoutes } from './resources/data-management.js';
+import { registerModelDerivativeRoutes } from './resources/model-derivative.js';
+import { registerOssRoutes } from './resources/oss.js';
 
 /**
  * A running emulator.
@@ -159,6 +162,9 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   registerOidcDiscoveryRoutes(router, runtime);
   registerIntrospectionRoutes(router, runtime);
   registerUserProfileRoutes(router, runtime);
+  registerOssRoutes(router, runtime);
+  registerDataManagementRoutes(router, runtime);
+  registerModelDerivativeRoutes(router, runtime);
   registerAdminRoutes(router, runtime);
   registerControlRoutes(router, runtime, { allowRemote: config.consoleAllowRemote });
   if (config.console) registerConsoleRoutes(router, { allowRemote: config.consoleAllowRemote });

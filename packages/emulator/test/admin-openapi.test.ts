@@ -1,84 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/index.js';
 import { accountBody, adminRequest, adminToken, createAccount, createKey, uniqueName } from './admin-support.js';
+import { readSpec, schemaChecker } from './openapi-schema.js';
 import { exchange, seedAssertion } from './support.js';
 
-// Autodesk's SSA OpenAPI document (S1), a verbatim copy kept beside this test (see openapi/README.md).
-const SPEC_DIR = join(import.meta.dirname, 'openapi');
-const SPEC_PATH = join(SPEC_DIR, 'secureServiceAccount.yaml');
-
-interface Schema {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  items?: Schema;
-}
-interface Operation {
-  operationId: string;
-  responses: Record<string, { content?: Record<string, { schema?: Schema; example?: unknown; examples?: Record<string, { value: unknown }> }> }>;
-}
-type Spec = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
-
-function readSpec(): Spec {
-  try {
-    return parse(readFileSync(SPEC_PATH, 'utf8')) as Spec;
-  } catch (error) {
-    throw new Error(`Cannot read the SSA OpenAPI spec at ${SPEC_PATH}; it is kept in packages/emulator/test/openapi.`, { cause: error });
-  }
-}
-const spec = readSpec();
-
-/** RFC 3339, or the Go `time.Time.String()` text every example of the spec uses for its `date-time` fields. */
-const DATE_TIME = [
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-  /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})? [+-]\d{4} [A-Z]{3,4}$/,
-];
-
-/**
- * The problems of `value` against `schema`. Stricter than OpenAPI where the spec is silent: its response schemas
- * mark nothing `required`, so every declared property is required here, and an undeclared one is a problem too
- * (the emulator must not add fields APS does not send).
- */
-function problems(schema: Schema, value: unknown, at = '$'): string[] {
-  if (schema.$ref) return problems(spec.components.schemas[schema.$ref.replace('#/components/schemas/', '')]!, value, at);
-  const found: string[] = [];
-  if (schema.enum && !schema.enum.includes(value)) found.push(`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.join(', ')}`);
-  switch (schema.type) {
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [...found, `${at}: not an object`];
-      const record = value as Record<string, unknown>;
-      const declared = schema.properties ?? {};
-      for (const [name, property] of Object.entries(declared)) {
-        if (!(name in record)) found.push(`${at}.${name}: missing`);
-        else found.push(...problems(property, record[name], `${at}.${name}`));
-      }
-      for (const name of Object.keys(record)) if (!(name in declared)) found.push(`${at}.${name}: not in the spec`);
-      break;
-    }
-    case 'array':
-      if (!Array.isArray(value)) return [...found, `${at}: not an array`];
-      value.forEach((item, i) => found.push(...problems(schema.items!, item, `${at}[${i}]`)));
-      break;
-    case 'string':
-      if (typeof value !== 'string') return [...found, `${at}: not a string`];
-      if (schema.format === 'date-time' && !DATE_TIME.some((re) => re.test(value))) found.push(`${at}: ${value} is not a date-time`);
-      break;
-    case 'integer':
-      if (!Number.isInteger(value)) found.push(`${at}: not an integer`);
-      break;
-    case undefined:
-      break;
-    default:
-      throw new Error(`schema type ${schema.type} not handled by this checker`);
-  }
-  return found;
-}
+// Autodesk's SSA OpenAPI document (S1). Its response schemas mark nothing `required`, so every declared property is.
+const spec = readSpec('secureServiceAccount.yaml');
+const problems = schemaChecker(spec, { everyPropertyRequired: true });
 
 /** Every operation of the spec with its documented success status and (for a body) schema. */
 const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>

@@ -33,7 +33,7 @@ function sdkClient(): AuthenticationClient {
   // One attempt: a refusal must show as a failure, not as five retries.
   const sdkManager = SdkManagerBuilder.create()
     .addApsConfiguration(configuration)
-    .addResiliencyConfiguration(new ResiliencyConfiguration(0, 10, 60_000, 5_000))
+    .addResiliencyConfiguration(new ResiliencyConfiguration(0, 10, 60_000, 30_000))
     .build();
   sdkManager.toggleLogging(false);
   return new AuthenticationClient({ sdkManager });

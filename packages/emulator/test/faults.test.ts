@@ -117,7 +117,7 @@ describe('fault injection', () => {
     [{ kind: 'hang', retryAfter: 3 }, "Unknown 'hang' fault field: `retryAfter`. Known: kind, count, endpoint."],
     [{ kind: 'rate-limit', retryAftr: 3 }, "Unknown 'rate-limit' fault field: `retryAftr`. Did you mean `retryAfter`? Known: kind, count, endpoint, retryAfter."],
     [{ kind: 'reset', count: 0 }, '`count` must be an integer from 1 to 1000000, got 0.'],
-    [{ kind: 'reset', endpoint: 'tokens' }, 'Unknown fault endpoint "tokens": use one of any, token, token:jwt-bearer, token:client_credentials, keys, introspect, revoke, openid-configuration, userprofile, userinfo, create-service-account, get-all-service-accounts, get-service-account, enable-disable-service-account, delete-service-account, create-service-account-key, get-all-service-account-keys, enable-disable-service-account-key, delete-service-account-key.'],
+    [{ kind: 'reset', endpoint: 'tokens' }, 'Unknown fault endpoint "tokens": use one of any, token, token:jwt-bearer, token:client_credentials, keys, introspect, revoke, openid-configuration, userprofile, userinfo, create-service-account, get-all-service-accounts, get-service-account, enable-disable-service-account, delete-service-account, create-service-account-key, get-all-service-account-keys, enable-disable-service-account-key, delete-service-account-key, create-bucket, get-buckets, get-bucket-details, get-hubs, get-formats.'],
     [{ kind: 'missing-fields', omit: ['scope'] }, '`omit` must be an array of access_token, token_type, expires_in.'],
   ])('refuses a bad fault %j', (spec, message) => {
     expect(() => emulator.faults.inject(spec as unknown as FaultSpec)).toThrow(new EmulatorOptionError(message));

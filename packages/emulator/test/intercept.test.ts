@@ -102,23 +102,25 @@ describe('aps-emulator --intercept with node --import @aps-ssa/emulator/register
     expect((await emulatorLog()).find((e) => e.requestId === lines[0]!.requestId)).toMatchObject({ status: 503, fault: 'server-error' });
   });
 
-  it("runs Autodesk's @aps_sdk/authentication and @aps_sdk/data-management clients (no SDK manager, axios over node:https) unchanged", async () => {
+  it("runs Autodesk's @aps_sdk/authentication and @aps_sdk/data-management clients (no SDK manager, axios over node:https) unchanged, userinfo's host included", async () => {
     const before = (await emulatorLog()).length;
     const { lines } = await runApp('data-management.mjs');
     expect(lines[0]).toEqual({ step: 'token', tokenType: 'Bearer', expiresIn: 3599 });
-    // The emulator serves no Data Management endpoint yet (issue 17): its 404, with its body and request id, shows
-    // that the request reached it and nothing else.
-    expect(lines[1]).toEqual({
-      step: 'hubs',
-      status: 404,
-      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      body: { developerMessage: 'The requested resource does not exist.' },
-    });
+    // The SSA's app is in no hub (resources/data-management.ts).
+    expect(lines[1]).toEqual({ step: 'hubs', status: 200, hubs: 0 });
+    // Userinfo's host reaches the emulator too: its 401 to a 2-legged token (no user), with its request id.
+    expect(lines[2]).toEqual({ step: 'userinfo', status: 401, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const logged = (await emulatorLog()).slice(before);
-    expect(logged.map((e) => [e.method, e.path, e.endpoint, e.status])).toEqual([['POST', '/authentication/v2/token', 'token:client_credentials', 200]]);
+    expect(logged.map((e) => [e.method, e.path, e.endpoint, e.status])).toEqual([
+      ['POST', '/authentication/v2/token', 'token:client_credentials', 200],
+      ['GET', '/project/v1/hubs', 'get-hubs', 200],
+      ['GET', '/userinfo', 'userinfo', 401],
+    ]);
+    expect(logged[2]!.requestId).toBe(lines[2]!.requestId);
     // The SDK joins its base URL's trailing `/` with paths that start with one (see the README): shown as sent.
     await binPrinted('intercept: POST https://developer.api.autodesk.com//authentication/v2/token -> 200\n');
-    await binPrinted('intercept: GET https://developer.api.autodesk.com//project/v1/hubs -> 404\n');
+    await binPrinted('intercept: GET https://developer.api.autodesk.com//project/v1/hubs -> 200\n');
+    await binPrinted('intercept: GET https://api.userprofile.autodesk.com/userinfo -> 401\n');
   });
 
   it('routes the global fetch, ky, node:https and axios alike: each gets its answer from the emulator', async () => {

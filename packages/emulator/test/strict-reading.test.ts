@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEmulatorCli, startEmulator, type AppRecord, type Emulator } from '../src/index.js';
 import { accountBody, adminRequest, adminToken, ADMIN_SCOPES, answer, createAccount, ssaError, uniqueName } from './admin-support.js';
-import { basic, postForm } from './support.js';
+import { basic, postForm, tokenFor } from './support.js';
 
 /**
  * Issue 26 item 1: where APS's references conflict (reference §1 on service-account names, §2 on introspect's
@@ -132,5 +132,24 @@ describe('the setting', () => {
 
   it('rejects a non-boolean strict option', async () => {
     await expect(startEmulator({ port: 0, strict: 'no' as never })).rejects.toThrow('`strict` must be true or false, got "no".');
+  });
+});
+
+describe('OSS bucket keys: the strictest reading by default', () => {
+  const createBucket = async (emulator: Emulator, bucketKey: string): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${emulator.url}/oss/v2/buckets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(emulator, { scope: ['bucket:create'] })}`, 'content-type': 'application/json', 'x-ads-region': 'US' },
+      body: JSON.stringify({ bucketKey, policyKey: 'transient' }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it.each(['has-dash', 'has.dot'])('refuses %j strictly, naming the reference; accepts it with strict: false', async (bucketKey) => {
+    expect(await createBucket(strict, bucketKey)).toEqual({
+      status: 400,
+      body: { reason: "bucketKey must be 3 to 128 characters of a-z, 0-9 and _. (S-oss's create_buckets_payload; its path pattern also allows - and .: the emulator's option `strict: false` relaxes this rule.)" },
+    });
+    expect(await createBucket(lenient, bucketKey)).toMatchObject({ status: 200, body: { bucketKey } });
   });
 });

@@ -12,6 +12,7 @@ const { ssaErrorHandler, ssaTokenMiddleware } = require('@aps-ssa/express-middle
 const { ssaToken: fastifySsaToken } = require('@aps-ssa/fastify');
 const { ssaToken: honoSsaToken } = require('@aps-ssa/hono');
 const { ssaToken: koaSsaToken } = require('@aps-ssa/koa');
+const { ssaAuthenticationProvider } = require('@aps-ssa/aps-sdk');
 const { SsaModule, SsaTokenService } = require('@aps-ssa/nestjs-module');
 const { SsaStrategy } = require('@aps-ssa/passport-strategy');
 const { createRedisTokenStore } = require('@aps-ssa/redis-store');
@@ -36,7 +37,7 @@ async function run() {
   };
 
   await check('require() returns every package', async () => {
-    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa, fastifySsaToken, honoSsaToken, koaSsaToken]) {
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa, fastifySsaToken, honoSsaToken, koaSsaToken, ssaAuthenticationProvider]) {
       assert.equal(typeof value, 'function');
     }
     assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');
@@ -53,6 +54,15 @@ async function run() {
         assert.equal((await createApsClient({ provider }).get(ME).json()).userId, emulator.seed.serviceAccountId);
       } finally {
         await provider.close();
+      }
+    });
+
+    await check('@aps-ssa/aps-sdk: an IAuthenticationProvider token', async () => {
+      const auth = ssaAuthenticationProvider({ env });
+      try {
+        assert.match(await auth.getAccessToken(), /^eyJ/);
+      } finally {
+        await auth.close();
       }
     });
 

@@ -13,6 +13,7 @@ import { ssaErrorHandler, ssaTokenMiddleware } from '@aps-ssa/express-middleware
 import { ssaToken as fastifySsaToken } from '@aps-ssa/fastify';
 import { ssaToken as honoSsaToken } from '@aps-ssa/hono';
 import { ssaToken as koaSsaToken } from '@aps-ssa/koa';
+import { ssaAuthenticationProvider } from '@aps-ssa/aps-sdk';
 import { SSA_APS_CLIENT, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
 import { SSA_STRATEGY_NAME, SsaStrategy } from '@aps-ssa/passport-strategy';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
@@ -108,6 +109,17 @@ try {
         server.close();
         server.closeAllConnections();
       }
+    }
+  });
+
+  await check('@aps-ssa/aps-sdk: a token for the scopes the SDK asks, accepted by OSS', async () => {
+    const auth = ssaAuthenticationProvider({ env, scopes: ['bucket:read'] });
+    try {
+      const buckets = await fetch(`${emulator.url}/oss/v2/buckets`, { headers: { authorization: `Bearer ${await auth.getAccessToken(['bucket:read'])}` } });
+      assert.equal(buckets.status, 200);
+      assert.deepEqual(await buckets.json(), { items: [] });
+    } finally {
+      await auth.close();
     }
   });
 

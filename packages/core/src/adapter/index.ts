@@ -1,6 +1,7 @@
 // @aps-ssa/core/adapter: what aps-ssa's adapters (Express, NestJS, Passport), its Redis store and its CLI build on.
 // Not needed to use aps-ssa; for writing another adapter or token store the way ours are written.
 export { providerSource } from './provider-source.js';
+export { OriginPolicy } from '../client/origin-policy.js';
 export type { ProviderSourceOptions } from './provider-source.js';
 export { tokenContexts } from './token-context.js';
 export type { ApsTokenContext, TokenContexts } from './token-context.js';

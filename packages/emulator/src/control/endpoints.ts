@@ -1,7 +1,8 @@
 /**
  * The names under which requests are counted, logged, rate-limited and targeted by faults. `token` is a token
  * request whose grant is missing or unknown; a fault aimed at `token` hits every token request. The SSA admin
- * endpoints are named by their S1 `operationId`.
+ * endpoints are named by their S1 `operationId`, the resource endpoints (`resources/`) by their spec's `operationId` in
+ * kebab case.
  *
  * @example
  * ```ts
@@ -29,6 +30,11 @@ export const ENDPOINTS = [
   'get-all-service-account-keys',
   'enable-disable-service-account-key',
   'delete-service-account-key',
+  'create-bucket',
+  'get-buckets',
+  'get-bucket-details',
+  'get-hubs',
+  'get-formats',
 ] as const;
 
 export type EndpointName = (typeof ENDPOINTS)[number];

@@ -7,7 +7,7 @@ describe('which hosts the intercept switch routes where', () => {
     ['developer.api.autodesk.com', 'emulator'],
     ['DEVELOPER.API.AUTODESK.COM.', 'emulator'],
     ['developer-stg.api.autodesk.com', 'emulator'],
-    ['api.userprofile.autodesk.com', 'refused'],
+    ['api.userprofile.autodesk.com', 'emulator'],
     ['developer.api.autodesk.com.evil.example', 'refused'],
     ['evil-developer.api.autodesk.com', 'refused'],
     ['example.com', 'refused'],

@@ -1,9 +1,9 @@
 /**
  * The APS hosts the emulator answers for when it intercepts an app's traffic: the production host every APS API
  * lives on, and the two other environments Autodesk's Node.js SDK knows (`AdskEnvironment.Dev` and `.Stg`,
- * reference §6). Serving dev and staging like production is the emulator's choice. Userinfo's host
- * (`api.userprofile.autodesk.com`, reference §2) is not here: the emulator does not serve userinfo, so a request
- * to it is refused like any other host's.
+ * reference §6), and userinfo's host (`api.userprofile.autodesk.com`, reference §2, S2 `get-user-info`), where
+ * the emulator answers `GET /userinfo`. Serving dev and staging like production, and every emulated path on
+ * every one of these hosts (routing is by path only), is the emulator's choice.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@ export const APS_HOSTS: readonly string[] = Object.freeze([
   'developer.api.autodesk.com',
   'developer-dev.api.autodesk.com',
   'developer-stg.api.autodesk.com',
+  'api.userprofile.autodesk.com',
 ]);
 
 /** Host names are compared as DNS does: case-insensitively, a trailing dot ignored. */

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import type { EmulatorClock } from '../lib/clock.js';
 import { EmulatorStateError } from '../errors.js';
 import { addCalendarYear } from '../lib/go-time.js';
+import { BucketStore } from './buckets.js';
 import { newClientId, newClientSecret, newKeyId, newServiceAccountId } from '../lib/ids.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -92,6 +93,8 @@ const RSA_MODULUS_LENGTH = 2048;
  * ```
  */
 export class EmulatorState {
+  /** The OSS buckets (`resources/oss.ts`), in memory only. */
+  readonly buckets = new BucketStore();
   readonly #apps = new Map<string, AppRecord>();
   readonly #accounts = new Map<string, ServiceAccountRecord>();
   readonly #keys = new Map<string, KeyRecord>();

@@ -1,6 +1,7 @@
 // Autodesk's own clients, constructed with no SDK manager, so on their default base URL
 // (https://developer.api.autodesk.com): a 2-legged token from @aps_sdk/authentication, then the hubs of
-// @aps_sdk/data-management. Both send through axios and node:https. test/intercept.test.ts runs it unchanged.
+// @aps_sdk/data-management, then userinfo (on its own host, https://api.userprofile.autodesk.com). All send through
+// axios and node:https. test/intercept.test.ts runs it unchanged.
 import { AuthenticationClient, Scopes } from '@aps_sdk/authentication';
 import { DataManagementClient } from '@aps_sdk/data-management';
 
@@ -14,4 +15,11 @@ try {
 } catch (error) {
   const response = error.axiosError?.response;
   console.log(JSON.stringify({ step: 'hubs', status: error.httpStatusCode?.(), requestId: response?.headers['x-request-id'], body: response?.data }));
+}
+try {
+  await new AuthenticationClient().getUserInfo(token.access_token);
+  console.log(JSON.stringify({ step: 'userinfo', status: 200 }));
+} catch (error) {
+  const response = error.axiosError?.response;
+  console.log(JSON.stringify({ step: 'userinfo', status: response?.status, requestId: response?.headers['x-request-id'] }));
 }

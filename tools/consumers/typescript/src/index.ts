@@ -23,6 +23,8 @@ import { ssaToken as honoSsaToken } from '@aps-ssa/hono';
 import type { ApsRequestContext as HonoApsContext } from '@aps-ssa/hono';
 import { ssaToken as koaSsaToken } from '@aps-ssa/koa';
 import type { ApsRequestContext as KoaApsContext } from '@aps-ssa/koa';
+import { ssaAuthenticationProvider } from '@aps-ssa/aps-sdk';
+import type { ApsAuthenticationProvider, SsaAuthenticationProvider } from '@aps-ssa/aps-sdk';
 import { InjectApsClient, SsaExceptionFilter, SsaHealthIndicator, SsaModule, SsaTokenService } from '@aps-ssa/nestjs-module';
 import type { ApsClient, SsaHealthStatus } from '@aps-ssa/nestjs-module';
 import { SsaStrategy } from '@aps-ssa/passport-strategy';
@@ -179,6 +181,12 @@ try {
   assert.equal((await createApsClient({ provider }).get(ME).json<Profile>()).userId, emulator.seed.serviceAccountId);
   await provider.close();
   console.log('ok @aps-ssa/core');
+
+  const sdkAuth: SsaAuthenticationProvider = ssaAuthenticationProvider({ env: emulator.seed.env, scopes: ['data:read'] });
+  const asSdkSees: ApsAuthenticationProvider = sdkAuth;
+  assert.match(await asSdkSees.getAccessToken(['data:read']), /^eyJ/);
+  await sdkAuth.close();
+  console.log('ok @aps-ssa/aps-sdk');
 
   const admin: AdminClient = createAdminClient({ clientId: emulator.seed.clientId, clientSecret: emulator.seed.clientSecret, baseUrl: emulator.url });
   assert.ok((await admin.listServiceAccounts()).some((account) => account.serviceAccountId === emulator.seed.serviceAccountId));
