@@ -37,7 +37,7 @@ describe('watchKeyFile', () => {
     expect(target.keys).toEqual([{ keyId: 'k1', privateKey: join(dir, 'key.pem'), serviceAccountId: 'SA1' }]);
 
     writeKeyFile('a.env', `APS_SA_KEY_ID=k2\nAPS_SA_PRIVATE_KEY="${pem.replace(/\n/g, '\\n')}"\nAPS_SA_PRIVATE_KEY_FILE=\n`);
-    await expect.poll(() => watch.keyId).toBe('k2');
+    await expect.poll(() => watch.keyId, { timeout: 15_000 }).toBe('k2');
     expect(target.keys.at(-1)).toEqual({ keyId: 'k2', privateKey: pem });
   });
 
@@ -48,7 +48,7 @@ describe('watchKeyFile', () => {
     const watch = watchKeyFile(file, target, { interval: 10, onError: (error) => void errors.push(error) });
     watches.push(watch);
     writeKeyFile('b.env', 'APS_SA_KEY_ID=k2\n');
-    await expect.poll(() => errors.length).toBe(1);
+    await expect.poll(() => errors.length, { timeout: 15_000 }).toBe(1);
     expect(errors[0]).toBeInstanceOf(SsaConfigError);
     expect(errors[0]!.message).toContain('APS_SA_PRIVATE_KEY_FILE: or APS_SA_PRIVATE_KEY (one of the two) must be set');
     expect(watch.keyId).toBe('k1');

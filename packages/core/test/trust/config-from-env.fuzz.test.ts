@@ -13,6 +13,10 @@ import { damaged, keyForms, makeKeyRing, nonPrivateForms, notKeys } from './supp
 import type { KeyRing } from './support/key-inputs.js';
 import { expectTypedError } from './support/typed-errors.js';
 
+// Thousands of generated runs: seconds on a quiet machine, a minute or more on a shared, loaded one (a property
+// test has no time to prove; the default 30 s failed only under load).
+const FUZZ_TIMEOUT = 180_000;
+
 const RUNS = 2000;
 const SECRET = `CANARYsecret${randomBytes(32).toString('hex')}`;
 
@@ -129,7 +133,7 @@ function env() {
   });
 }
 
-describe('configFromEnv: generated environments', () => {
+describe('configFromEnv: generated environments', { timeout: FUZZ_TIMEOUT }, () => {
   it(`a frozen config with hidden secrets, or an SsaConfigError naming each bad variable (${RUNS} runs)`, () => {
     fc.assert(
       fc.property(env(), ({ extras, ...tagged }) => {

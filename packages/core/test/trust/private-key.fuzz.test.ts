@@ -9,6 +9,10 @@ import { damaged, keyForms, makeKeyRing, nonPrivateForms, notKeys } from './supp
 import type { KeyRing } from './support/key-inputs.js';
 import { expectTypedError, thrownBy } from './support/typed-errors.js';
 
+// Thousands of generated runs: seconds on a quiet machine, a minute or more on a shared, loaded one (a property
+// test has no time to prove; the default 30 s failed only under load).
+const FUZZ_TIMEOUT = 180_000;
+
 const KEY_CODES = SSA_ERROR_CODES.filter((code) => code.startsWith('ERR_SSA_KEY_'));
 // Pure parsing: thousands of runs take a few seconds.
 const RUNS = { forms: 500, damaged: 4000, garbage: 3000, bodyFlips: 1000 };
@@ -35,7 +39,7 @@ function loadOrTypedError(input: unknown): KeyObject | SsaKeyError {
 
 const pkcs8 = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string;
 
-describe('loadPrivateKey: every documented form of a key, generated', () => {
+describe('loadPrivateKey: every documented form of a key, generated', { timeout: FUZZ_TIMEOUT }, () => {
   it(`loads the same RSA key from each form (${RUNS.forms} runs)`, () => {
     fc.assert(
       fc.property(keyForms(ring.rsa), (input) => {
@@ -88,7 +92,7 @@ describe('loadPrivateKey: every documented form of a key, generated', () => {
   });
 });
 
-describe('loadPrivateKey: damaged keys and garbage', () => {
+describe('loadPrivateKey: damaged keys and garbage', { timeout: FUZZ_TIMEOUT }, () => {
   it(`damaged forms of any key: a usable RSA key or a typed error, never key material in it (${RUNS.damaged} runs)`, () => {
     const anyKey = fc.oneof(
       damaged(keyForms(ring.rsa)),
@@ -145,7 +149,7 @@ describe('loadPrivateKey: damaged keys and garbage', () => {
 });
 
 // Inputs the generators above found, kept as plain cases so that the report names them exactly.
-describe('loadPrivateKey: key material never becomes a "path" in ERR_SSA_KEY_FILE', () => {
+describe('loadPrivateKey: key material never becomes a "path" in ERR_SSA_KEY_FILE', { timeout: FUZZ_TIMEOUT }, () => {
   const cases: Array<[string, (pem: string) => string]> = [
     // A one-line value starting with `/` (or `\`) "looks like a path": the base64 body of the key
     // with its first characters lost in a copy and paste...
