@@ -157,7 +157,8 @@ async function startRedis() {
   return undefined;
 }
 
-function freePort() {
+/** A free loopback TCP port. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address();

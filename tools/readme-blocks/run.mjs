@@ -7,11 +7,10 @@
 // Also run by test/readme-blocks.test.ts (`npm test -w tools/readme-blocks`; README_BLOCKS_FILE=... to pick files).
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from '@aps-ssa/emulator';
-import { installPacked, PEERS, prepare, TYPES } from '../consumers/run.mjs';
+import { freePort, installPacked, PEERS, prepare, TYPES } from '../consumers/run.mjs';
 import { extractBlocks, readmeFiles } from './blocks.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -231,16 +230,6 @@ async function poll({ port, path }, stopped, finish) {
 function tail(output) {
   const lines = output.trimEnd().split('\n');
   return lines.slice(-TAIL_LINES).map((line) => `  | ${line}`).join('\n');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The one line the harness ends with: run, marked, failed, and per README. */
