@@ -6,7 +6,7 @@
 // Usage: node tools/readme-blocks/run.mjs [--file packages/core/README.md]... [--keep]
 // Also run by test/readme-blocks.test.ts (`npm test -w tools/readme-blocks`; README_BLOCKS_FILE=... to pick files).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from '@aps-ssa/emulator';
@@ -116,6 +116,8 @@ export async function runBlock(block, session) {
   }
   const cwd = join(session.dir, 'runs', slug(block));
   mkdirSync(cwd, { recursive: true });
+  // The block's directory stands for the project's root, where a user runs it (`node_modules/.bin/...` works).
+  if (!existsSync(join(cwd, 'node_modules'))) symlinkSync(join(session.dir, 'node_modules'), join(cwd, 'node_modules'));
   for (const named of session.files?.[block.file] ?? []) copyFileSync(named.path, join(cwd, named.name));
   const [command, args] = commandOf(block, session.dir, cwd);
   const emulator = await startEmulator({ port: 0 });
