@@ -21,8 +21,8 @@ const ROOT_MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'
 export const PACKAGES = ['core', 'emulator', 'express-middleware', 'nestjs-module', 'passport-strategy', 'fastify', 'hono', 'koa', 'aps-sdk', 'redis-store', 'cli', 'pkcs11', 'opentelemetry'];
 
 // Frameworks a user installs beside our packages (their peers); versions come from the root devDependencies.
-const PEERS = ['express', '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'passport', 'fastify', 'hono', '@hono/node-server', 'koa', 'ioredis', '@opentelemetry/api'];
-const TYPES = ['typescript', '@types/node', '@types/express', '@types/passport'];
+export const PEERS = ['express', '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'passport', 'fastify', 'hono', '@hono/node-server', 'koa', 'ioredis', '@opentelemetry/api'];
+export const TYPES = ['typescript', '@types/node', '@types/express', '@types/passport'];
 const NODE = process.execPath;
 
 /** The consumer projects: their template directory here, what they install besides the tarballs, their steps. */
@@ -79,16 +79,8 @@ export async function runConsumer(name, { workDir, tarballs, redisUrl }) {
   const project = PROJECTS[name];
   const dir = join(workDir, name);
   cpSync(join(HERE, name), dir, { recursive: true, filter: (path) => !['node_modules', 'dist'].includes(basename(path)) });
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const ours = Object.fromEntries(Object.entries(tarballs).map(([pkg, file]) => [pkg, `file:${file}`]));
-  manifest.dependencies = { ...ours, ...Object.fromEntries(project.extra.map((pkg) => [pkg, pinned(pkg)])) };
-  // The packages depend on each other by version (e.g. "@aps-ssa/core": "0.1.0"): point those at the tarballs
-  // too, so that nothing is looked up in the registry under our names.
-  manifest.overrides = ours;
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-
   const steps = [];
-  const install = await run('install', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
+  const install = await installPacked(dir, tarballs, project.extra);
   steps.push(install);
   for (const step of install.ok ? project.steps : []) {
     const result = await run(step.name, NODE, step.args, dir, redisUrl === undefined ? {} : { REDIS_URL: redisUrl });
@@ -97,6 +89,21 @@ export async function runConsumer(name, { workDir, tarballs, redisUrl }) {
   }
   const failed = steps.find((step) => !step.ok);
   return { name, ok: failed === undefined, steps, ...(failed && { failure: `${name}: ${failed.name} failed\n${failed.output}` }) };
+}
+
+/**
+ * Installs the tarballs and `extra` (at the versions the root package.json pins) into the project in `dir`,
+ * whose package.json exists. Resolves to the install step's result.
+ */
+export async function installPacked(dir, tarballs, extra) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const ours = Object.fromEntries(Object.entries(tarballs).map(([pkg, file]) => [pkg, `file:${file}`]));
+  manifest.dependencies = { ...ours, ...Object.fromEntries(extra.map((pkg) => [pkg, pinned(pkg)])) };
+  // The packages depend on each other by version (e.g. "@aps-ssa/core": "0.1.0"): point those at the tarballs
+  // too, so that nothing is looked up in the registry under our names.
+  manifest.overrides = ours;
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return run('install', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
 }
 
 function pinned(pkg) {
@@ -150,7 +157,8 @@ async function startRedis() {
   return undefined;
 }
 
-function freePort() {
+/** A free loopback TCP port. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address();
