@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaToken } from '../src/index.js';
+import type { ApsRequestContext } from '../src/index.js';
 import { serveHono } from '@aps-ssa/test-support';
 
 let emulator: Emulator;
@@ -20,6 +21,31 @@ afterEach(async () => {
 });
 
 describe('ssaToken() on Hono', () => {
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const middleware = ssaToken({ env: emulator.seed.env, registry });
+    const run = (): { seen: () => ApsRequestContext | undefined; continued: () => boolean; done: Promise<unknown> } => {
+      let aps: ApsRequestContext | undefined;
+      let continued = false;
+      const c = { set: (_name: 'aps', value: ApsRequestContext) => (aps = value) };
+      const done = Promise.resolve(
+        middleware(c as never, async () => {
+          continued = true;
+        }),
+      );
+      return { seen: () => aps, continued: () => continued, done };
+    };
+    const cold = run();
+    expect(cold.continued()).toBe(false);
+    await cold.done;
+    expect(cold.continued()).toBe(true);
+    const warm = run();
+    // next() already ran, before the middleware returned: no promise turn on a warm cache.
+    expect(warm.continued()).toBe(true);
+    await warm.done;
+    expect(warm.seen()).toBe(cold.seen());
+    expect(middleware.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+  });
+
   it('fails through app.onError with an HTTPException whose cause is the token error', async () => {
     emulator.faults.inject({ kind: 'server-error', count: 100 });
     const seen: unknown[] = [];

@@ -1,9 +1,15 @@
-import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
-import type { AccessToken, TokenProvider } from '@aps-ssa/core';
-import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
-import type { Middleware } from 'koa';
-import type { ApsRequestContext } from './aps-request-context.js';
+import type { TokenProvider } from '@aps-ssa/core';
+import {
+  PROVIDER_SOURCE_OPTIONS,
+  failureLog,
+  logTokenFailure,
+  providerSource,
+  rejectUnknownOptions,
+  requireOptionsObject,
+  tokenContexts,
+} from '@aps-ssa/core/adapter';
+import type { ApsTokenContext, FailureLog, ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import type { Context, Middleware } from 'koa';
 
 /**
  * Options of {@link ssaToken}: an existing `provider`, or any option of core's `createTokenProvider`
@@ -22,7 +28,7 @@ export interface SsaTokenOptions extends ProviderSourceOptions {
    *
    * @default `(line) => console.error(line)`
    */
-  log?: (line: string, error: Error) => void;
+  log?: FailureLog;
 }
 
 /**
@@ -71,39 +77,34 @@ const WHERE = 'ssaToken()';
 export function ssaToken(options: SsaTokenOptions = {}): SsaTokenMiddleware {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'log'], WHERE);
-  const { log = logToConsole, ...source } = options;
-  if (typeof log !== 'function') throw new SsaOptionError('log', `\`log\` must be a function, got ${describeType(log)}.`);
-  const { provider, client } = providerSource(source, WHERE);
-
-  // Requests share one frozen context per token, so a warm request allocates nothing of its own.
-  let context: ApsRequestContext | undefined;
-  const contextFor = (token: AccessToken): ApsRequestContext => {
-    if (context?.token !== token) context = Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client });
-    return context;
-  };
-  const ssaToken: Middleware = async function ssaToken(ctx, next) {
-    let token: AccessToken;
-    try {
-      token = await provider.getToken();
-    } catch (error) {
-      const answer = tokenFailureResponse(error);
-      if (answer === undefined) throw error;
-      try {
-        log(`${answer.code}: ${(error as Error).message}`, error as Error);
-      } catch {
-        // A failing logger must not turn this answer into a 500.
-      }
-      ctx.status = answer.status;
-      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
-      ctx.body = { error: answer.code, message: answer.message };
-      return;
+  const { log: given, ...sourceOptions } = options;
+  const log = failureLog(given);
+  const source = providerSource(sourceOptions, WHERE);
+  const { provider } = source;
+  const contexts = tokenContexts(source);
+  const ssaToken: Middleware = function ssaToken(ctx, next) {
+    // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
+    const ready = contexts.peek();
+    if (ready !== undefined) {
+      ctx.state.aps = ready;
+      return next();
     }
-    ctx.state.aps = contextFor(token);
-    await next();
+    return contexts.get().then(
+      (context) => {
+        ctx.state.aps = context;
+        return next();
+      },
+      (error: unknown) => answer(ctx, error, log),
+    );
   };
   return Object.assign(ssaToken, { provider, close: () => provider.close() });
 }
 
-function logToConsole(line: string): void {
-  console.error(line);
+/** Answers "no token" itself (503 + Retry-After or 502, a generic body), after logging why; rethrows any other error. */
+function answer(ctx: Context, error: unknown, log: FailureLog): void {
+  const failure = logTokenFailure(error, log);
+  if (failure === undefined) throw error;
+  ctx.status = failure.status;
+  if (failure.retryAfter !== undefined) ctx.set('Retry-After', String(failure.retryAfter));
+  ctx.body = { error: failure.code, message: failure.message };
 }

@@ -49,6 +49,28 @@ describe('ssaToken() on Koa', () => {
     expect([other.status, await other.text()]).toEqual([500, 'upstream: not an aps-ssa error']);
   });
 
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const middleware = ssaToken({ env: emulator.seed.env, registry });
+    const run = (): { ctx: { state: { aps?: ApsRequestContext } }; continued: () => boolean; done: Promise<unknown> } => {
+      const ctx: { state: { aps?: ApsRequestContext } } = { state: {} };
+      let continued = false;
+      const done = middleware(ctx as never, async () => {
+        continued = true;
+      });
+      return { ctx, continued: () => continued, done };
+    };
+    const cold = run();
+    expect(cold.continued()).toBe(false);
+    await cold.done;
+    expect(cold.continued()).toBe(true);
+    const warm = run();
+    // next() already ran, before the middleware returned: no promise turn on a warm cache.
+    expect(warm.continued()).toBe(true);
+    await warm.done;
+    expect(warm.ctx.state.aps).toBe(cold.ctx.state.aps);
+    expect(middleware.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+  });
+
   it('refuses a log that is not a function', () => {
     expect(() => ssaToken({ env: emulator.seed.env, registry, log: 'console' } as never)).toThrow('`log` must be a function, got a string.');
   });
