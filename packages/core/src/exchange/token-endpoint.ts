@@ -1,5 +1,6 @@
 import { basicCredentials } from '../http/basic-credentials.js';
-import { decodeJwt, diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
+import { diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
+import { decodeJwt } from '../assertion/decode-jwt.js';
 import { requireScopes } from '../assertion/assertion.js';
 import { normalizeBaseUrl } from '../config.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
