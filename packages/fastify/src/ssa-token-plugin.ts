@@ -1,7 +1,7 @@
 import { SsaOptionError } from '@aps-ssa/core';
 import type { TokenProvider } from '@aps-ssa/core';
 import {
-  PROVIDER_SOURCE_OPTIONS,
+  TOKEN_SOURCE_OPTIONS,
   describeType,
   failureLog,
   logTokenFailure,
@@ -10,7 +10,7 @@ import {
   requireOptionsObject,
   tokenContexts,
 } from '@aps-ssa/core/adapter';
-import type { FailureLog, ProviderSourceOptions, TokenContexts } from '@aps-ssa/core/adapter';
+import type { TokenContexts, TokenSourceOptions } from '@aps-ssa/core/adapter';
 import type { FastifyError, FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { ApsRequestContext, ApsRouteConfig } from './aps-request-context.js';
@@ -25,15 +25,7 @@ import type { ApsRequestContext, ApsRouteConfig } from './aps-request-context.js
  * await app.register(ssaToken, { scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => app.log.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: FailureLog;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 const WHERE = 'app.register(ssaToken)';
 // Fastify's own register options, handed to every plugin too.
@@ -67,7 +59,7 @@ const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
 export const ssaToken: FastifyPluginAsync<SsaTokenOptions> = fastifyPlugin(
   async function ssaTokenPlugin(fastify, options) {
     requireOptionsObject(options as unknown, WHERE);
-    rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, ...REGISTER_OPTIONS, 'log'], WHERE);
+    rejectUnknownOptions(options, [...TOKEN_SOURCE_OPTIONS, ...REGISTER_OPTIONS], WHERE);
     const { log: given, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...sourceOptions } = options as SsaTokenOptions & Record<string, unknown>;
     const log = failureLog(given);
 

@@ -1,14 +1,6 @@
 import type { TokenProvider } from '@aps-ssa/core';
-import {
-  PROVIDER_SOURCE_OPTIONS,
-  failureLog,
-  logTokenFailure,
-  providerSource,
-  rejectUnknownOptions,
-  requireOptionsObject,
-  tokenContexts,
-} from '@aps-ssa/core/adapter';
-import type { FailureLog, ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import { logTokenFailure, tokenSource } from '@aps-ssa/core/adapter';
+import type { FailureLog, TokenSourceOptions } from '@aps-ssa/core/adapter';
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
@@ -24,15 +16,7 @@ import type { ApsRequestContext } from './aps-request-context.js';
  * ssaToken({ scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => logger.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: FailureLog;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 /**
  * The middleware {@link ssaToken} returns, with the provider it takes tokens from.
@@ -77,13 +61,7 @@ const WHERE = 'ssaToken()';
  * ```
  */
 export function ssaToken(options: SsaTokenOptions = {}): SsaTokenMiddleware {
-  requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'log'], WHERE);
-  const { log: given, ...sourceOptions } = options;
-  const log = failureLog(given);
-  const source = providerSource(sourceOptions, WHERE);
-  const { provider } = source;
-  const contexts = tokenContexts(source);
+  const { provider, contexts, log } = tokenSource(options, WHERE);
   const middleware = createMiddleware<{ Variables: { aps: ApsRequestContext } }>(function ssaToken(c, next) {
     // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
     const ready = contexts.peek();

@@ -1,14 +1,6 @@
 import type { TokenProvider } from '@aps-ssa/core';
-import {
-  PROVIDER_SOURCE_OPTIONS,
-  failureLog,
-  logTokenFailure,
-  providerSource,
-  rejectUnknownOptions,
-  requireOptionsObject,
-  tokenContexts,
-} from '@aps-ssa/core/adapter';
-import type { ApsTokenContext, FailureLog, ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import { logTokenFailure, tokenSource } from '@aps-ssa/core/adapter';
+import type { FailureLog, TokenSourceOptions } from '@aps-ssa/core/adapter';
 import type { Context, Middleware } from 'koa';
 
 /**
@@ -21,15 +13,7 @@ import type { Context, Middleware } from 'koa';
  * ssaToken({ scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => logger.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: FailureLog;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 /**
  * The middleware {@link ssaToken} returns, with the provider it takes tokens from.
@@ -75,13 +59,7 @@ const WHERE = 'ssaToken()';
  * ```
  */
 export function ssaToken(options: SsaTokenOptions = {}): SsaTokenMiddleware {
-  requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'log'], WHERE);
-  const { log: given, ...sourceOptions } = options;
-  const log = failureLog(given);
-  const source = providerSource(sourceOptions, WHERE);
-  const { provider } = source;
-  const contexts = tokenContexts(source);
+  const { provider, contexts, log } = tokenSource(options, WHERE);
   const ssaToken: Middleware = function ssaToken(ctx, next) {
     // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
     const ready = contexts.peek();

@@ -8,6 +8,8 @@ export { tokenFailureResponse, DEFAULT_RETRY_AFTER } from './token-failure-respo
 export type { TokenFailureResponse } from './token-failure-response.js';
 export { failureLog, logTokenFailure } from './failure-log.js';
 export type { FailureLog } from './failure-log.js';
+export { tokenSource, TOKEN_SOURCE_OPTIONS } from './token-source.js';
+export type { TokenSource, TokenSourceOptions } from './token-source.js';
 export { PROVIDER_SOURCE_OPTIONS, rejectUnknownOptions, requireOptionsObject, describeType, closestName } from '../options.js';
 export { identityKey } from '../store/identity-key.js';
 export { FAILURE_COOL_DOWN, REFRESH_AHEAD, REFRESH_JITTER } from '../provider/provider-options.js';
