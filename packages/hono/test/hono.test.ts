@@ -1,6 +1,6 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { FAST_FAILURE, useEmulator } from '@aps-ssa/test-support';
+import { FAST_FAILURE, expectSameTurn, useEmulator } from '@aps-ssa/test-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ afterEach(async () => {
 describe('ssaToken() on Hono', () => {
   it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
     const middleware = ssaToken({ env: emulator.seed.env, registry });
-    const run = (): { seen: () => ApsRequestContext | undefined; continued: () => boolean; done: Promise<unknown> } => {
+    await expectSameTurn(() => {
       let aps: ApsRequestContext | undefined;
       let continued = false;
       const c = { set: (_name: 'aps', value: ApsRequestContext) => (aps = value) };
@@ -32,18 +32,8 @@ describe('ssaToken() on Hono', () => {
           continued = true;
         }),
       );
-      return { seen: () => aps, continued: () => continued, done };
-    };
-    const cold = run();
-    expect(cold.continued()).toBe(false);
-    await cold.done;
-    expect(cold.continued()).toBe(true);
-    const warm = run();
-    // next() already ran, before the middleware returned: no promise turn on a warm cache.
-    expect(warm.continued()).toBe(true);
-    await warm.done;
-    expect(warm.seen()).toBe(cold.seen());
-    expect(middleware.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+      return { continued: () => continued, context: () => aps, done };
+    }, middleware.provider);
   });
 
   it('fails through app.onError with an HTTPException whose cause is the token error', async () => {

@@ -1,6 +1,6 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { expectNoSecrets, listen, logged, useEmulator } from '@aps-ssa/test-support';
+import { expectNoSecrets, expectSameTurn, listen, logged, useEmulator } from '@aps-ssa/test-support';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaToken } from '../src/index.js';
@@ -51,24 +51,14 @@ describe('ssaToken() on Koa', () => {
 
   it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
     const middleware = ssaToken({ env: emulator.seed.env, registry });
-    const run = (): { ctx: { state: { aps?: ApsRequestContext } }; continued: () => boolean; done: Promise<unknown> } => {
+    await expectSameTurn(() => {
       const ctx: { state: { aps?: ApsRequestContext } } = { state: {} };
       let continued = false;
       const done = middleware(ctx as never, async () => {
         continued = true;
       });
-      return { ctx, continued: () => continued, done };
-    };
-    const cold = run();
-    expect(cold.continued()).toBe(false);
-    await cold.done;
-    expect(cold.continued()).toBe(true);
-    const warm = run();
-    // next() already ran, before the middleware returned: no promise turn on a warm cache.
-    expect(warm.continued()).toBe(true);
-    await warm.done;
-    expect(warm.ctx.state.aps).toBe(cold.ctx.state.aps);
-    expect(middleware.provider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+      return { continued: () => continued, context: () => ctx.state.aps, done };
+    }, middleware.provider);
   });
 
   it('refuses a log that is not a function', () => {
