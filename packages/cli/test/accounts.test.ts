@@ -48,7 +48,7 @@ describe('aps-ssa accounts, spawned against the emulator', () => {
     expect(await ws.run(['accounts', 'create', '--name', 'abc', '--env-file', envFile])).toEqual({
       code: 2,
       stdout: '',
-      stderr: "aps-ssa accounts create: --name must be a string of 5 to 100 characters, got 3 characters. See 'aps-ssa accounts create --help'.\n",
+      stderr: "aps-ssa accounts create: --name must be a string of 5 to 64 characters (S3's limit; S1 allows 100), got 3 characters. See 'aps-ssa accounts create --help'.\n",
     });
     expect((await ws.run(['accounts', 'create', '--env-file', envFile])).stderr).toBe(
       "aps-ssa accounts create: Missing --name NAME. See 'aps-ssa accounts create --help'.\n",

@@ -118,6 +118,11 @@ export const CONFIG_VARIABLES = [
 const OTHER_APS_VARIABLES = ['APS_SA_EMAIL', 'APS_CALLBACK_URL', 'APS_BUCKET', 'APS_REGION'];
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
+/** Whether a parsed URL's hostname is this machine (where plain http: is allowed, and the emulator listens). Internal. */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOST.test(hostname);
+}
+
 /**
  * Reads a service account's configuration from environment variables named as in Autodesk's own
  * samples, so an existing `.env` works unchanged:
@@ -281,7 +286,7 @@ function checkBaseUrl(value: string): { baseUrl: string } | { problem: string } 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { problem: `must be an http(s) URL such as "${DEFAULT_BASE_URL}", not ${url.protocol}.` };
   }
-  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return {
       problem:
         'uses plain http: for a host that is not this machine; the client secret and assertion would cross the network ' +

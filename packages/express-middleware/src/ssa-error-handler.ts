@@ -1,5 +1,4 @@
-import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
-import { describeType, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
+import { failureLog, logTokenFailure, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
 import type { ErrorRequestHandler } from 'express';
 
 /**
@@ -50,25 +49,15 @@ const WHERE = 'ssaErrorHandler()';
 export function ssaErrorHandler(options: SsaErrorHandlerOptions = {}): ErrorRequestHandler {
   requireOptionsObject(options as unknown, WHERE);
   rejectUnknownOptions(options, ['log'], WHERE);
-  const { log = logToConsole } = options;
-  if (typeof log !== 'function') throw new SsaOptionError('log', `\`log\` must be a function, got ${describeType(log)}.`);
+  const log = failureLog(options.log);
   return function ssaErrorResponse(err, _req, res, next) {
-    const answer = tokenFailureResponse(err);
-    if (answer === undefined || res.headersSent) {
+    const answer = res.headersSent ? undefined : logTokenFailure(err, log);
+    if (answer === undefined) {
       next(err);
       return;
-    }
-    try {
-      log(`${answer.code}: ${(err as Error).message}`, err as Error);
-    } catch {
-      // A failing logger must not turn this answer into a 500.
     }
     if (answer.retryAfter !== undefined) res.set('Retry-After', String(answer.retryAfter));
     const body: SsaErrorBody = { error: answer.code, message: answer.message };
     res.status(answer.status).json(body);
   };
-}
-
-function logToConsole(line: string): void {
-  console.error(line);
 }

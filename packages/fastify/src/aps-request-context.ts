@@ -1,8 +1,9 @@
-import type { AccessToken, ApsClient, TokenProvider } from '@aps-ssa/core';
+import type { TokenProvider } from '@aps-ssa/core';
+import type { ApsTokenContext } from '@aps-ssa/core/adapter';
 
 /**
- * What the {@link ssaToken} plugin puts on `request.aps`. Safe to log: `token.accessToken` is hidden
- * from `JSON.stringify` and `util.inspect`.
+ * What the {@link ssaToken} plugin puts on `request.aps`: core's `ApsTokenContext`. Safe to log: `token.accessToken`
+ * is hidden from `JSON.stringify` and `util.inspect`.
  *
  * @example
  * ```ts
@@ -12,16 +13,7 @@ import type { AccessToken, ApsClient, TokenProvider } from '@aps-ssa/core';
  * });
  * ```
  */
-export interface ApsRequestContext {
-  /** The service account's token; read `token.accessToken` to send it yourself. */
-  readonly token: AccessToken;
-  /** When the token expires, in ms since the epoch. */
-  readonly expiresAt: number;
-  /** The scopes the token carries. */
-  readonly scopes: readonly string[];
-  /** A ky instance bound to APS that sends the token (and takes a fresh one after a 401). */
-  readonly client: ApsClient;
-}
+export type ApsRequestContext = ApsTokenContext;
 
 /**
  * A route's `config.aps`: the scopes of its token, or `false` for a route that needs none.

@@ -1,7 +1,16 @@
-import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
-import type { AccessToken, ApsClient, TokenProvider } from '@aps-ssa/core';
-import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import { SsaOptionError } from '@aps-ssa/core';
+import type { TokenProvider } from '@aps-ssa/core';
+import {
+  TOKEN_SOURCE_OPTIONS,
+  describeType,
+  failureLog,
+  logTokenFailure,
+  providerSource,
+  rejectUnknownOptions,
+  requireOptionsObject,
+  tokenContexts,
+} from '@aps-ssa/core/adapter';
+import type { TokenContexts, TokenSourceOptions } from '@aps-ssa/core/adapter';
 import type { FastifyError, FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { ApsRequestContext, ApsRouteConfig } from './aps-request-context.js';
@@ -16,24 +25,11 @@ import type { ApsRequestContext, ApsRouteConfig } from './aps-request-context.js
  * await app.register(ssaToken, { scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => app.log.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: (line: string, error: Error) => void;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 const WHERE = 'app.register(ssaToken)';
 // Fastify's own register options, handed to every plugin too.
 const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
-
-interface Source {
-  readonly provider: TokenProvider;
-  readonly contextFor: (token: AccessToken) => ApsRequestContext;
-}
 
 /**
  * A Fastify 5 plugin that puts a valid token of the APS service account, and an APS client that sends
@@ -63,46 +59,53 @@ interface Source {
 export const ssaToken: FastifyPluginAsync<SsaTokenOptions> = fastifyPlugin(
   async function ssaTokenPlugin(fastify, options) {
     requireOptionsObject(options as unknown, WHERE);
-    rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, ...REGISTER_OPTIONS, 'log'], WHERE);
-    const { log = logToConsole, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...sourceOptions } = options as SsaTokenOptions & Record<string, unknown>;
-    if (typeof log !== 'function') throw new SsaOptionError('log', `\`log\` must be a function, got ${describeType(log)}.`);
+    rejectUnknownOptions(options, [...TOKEN_SOURCE_OPTIONS, ...REGISTER_OPTIONS], WHERE);
+    const { log: given, prefix: _prefix, logLevel: _logLevel, logSerializers: _logSerializers, ...sourceOptions } = options as SsaTokenOptions & Record<string, unknown>;
+    const log = failureLog(given);
 
     const providers = new Set<TokenProvider>();
-    const source = (scopes: readonly string[] | undefined, where: string): Source => {
-      const { provider, client } = providerSource(scopes === undefined ? sourceOptions : { ...sourceOptions, scopes: [...scopes] }, where);
-      providers.add(provider);
-      return { provider, contextFor: requestContexts(client) };
+    const sourceOf = (scopes: readonly string[] | undefined, where: string): ReturnType<typeof providerSource> => {
+      const source = providerSource(scopes === undefined ? sourceOptions : { ...sourceOptions, scopes: [...scopes] }, where);
+      providers.add(source.provider);
+      return source;
     };
-    const base = source(undefined, WHERE);
-    // One source per route config, made when the route is declared (or at its first request, for routes declared
+    const baseSource = sourceOf(undefined, WHERE);
+    const base = tokenContexts(baseSource);
+    // The contexts of each route config, made when the route is declared (or at its first request, for routes declared
     // before the plugin loaded), so that a mistake in it is reported early.
-    const routes = new WeakMap<object, Source>();
-    const routeSource = (config: Exclude<ApsRouteConfig, false>, where: string): Source => {
+    const routes = new WeakMap<object, TokenContexts>();
+    const routeContexts = (config: Exclude<ApsRouteConfig, false>, where: string): TokenContexts => {
       let found = routes.get(config);
       if (found === undefined) {
-        found = source(routeScopes(config, where), where);
+        found = tokenContexts(sourceOf(routeScopes(config, where), where));
         routes.set(config, found);
       }
       return found;
     };
 
     fastify.decorateRequest('aps', null as unknown as ApsRequestContext);
-    fastify.decorate('apsProvider', base.provider);
+    fastify.decorate('apsProvider', baseSource.provider);
     fastify.addHook('onRoute', (route) => {
       const config = route.config?.aps;
-      if (config !== undefined && config !== false) routeSource(config, `the config of route ${String(route.method)} ${route.url}`);
+      if (config !== undefined && config !== false) routeContexts(config, `the config of route ${String(route.method)} ${route.url}`);
     });
     const ssaTokenHook: onRequestHookHandler = function ssaToken(request, _reply, done) {
       const config = request.is404 ? false : request.routeOptions.config.aps;
       if (config === false) return done();
-      let found: Source;
+      let contexts: TokenContexts;
       try {
-        found = config === undefined ? base : routeSource(config, `the config of route ${request.method} ${request.routeOptions.url}`);
+        contexts = config === undefined ? base : routeContexts(config, `the config of route ${request.method} ${request.routeOptions.url}`);
       } catch (error) {
         return done(error as FastifyError);
       }
-      found.provider.getToken().then((token) => {
-        request.aps = found.contextFor(token);
+      // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
+      const ready = contexts.peek();
+      if (ready !== undefined) {
+        request.aps = ready;
+        return done();
+      }
+      contexts.get().then((context) => {
+        request.aps = context;
         done();
       }, done);
     };
@@ -110,13 +113,8 @@ export const ssaToken: FastifyPluginAsync<SsaTokenOptions> = fastifyPlugin(
 
     const fallback = fastify.errorHandler;
     fastify.setErrorHandler(function ssaErrorResponse(error, request, reply) {
-      const answer = tokenFailureResponse(error);
+      const answer = logTokenFailure(error, log);
       if (answer === undefined) return fallback.call(this, error as FastifyError, request, reply);
-      try {
-        log(`${answer.code}: ${(error as Error).message}`, error as Error);
-      } catch {
-        // A failing logger must not turn this answer into a 500.
-      }
       if (answer.retryAfter !== undefined) void reply.header('retry-after', String(answer.retryAfter));
       return reply.code(answer.status).send({ error: answer.code, message: answer.message });
     });
@@ -135,17 +133,4 @@ function routeScopes(config: unknown, where: string): readonly string[] {
   const { scopes } = config as { scopes?: unknown };
   if (!Array.isArray(scopes)) throw new SsaOptionError('scopes', `\`scopes\` in ${where} must be an array of scopes, got ${describeType(scopes)}.`);
   return scopes as readonly string[];
-}
-
-/** One frozen context per token, shared by the requests it serves, so that a warm request allocates nothing of its own. */
-function requestContexts(client: ApsClient): (token: AccessToken) => ApsRequestContext {
-  let context: ApsRequestContext | undefined;
-  return (token) => {
-    if (context?.token !== token) context = Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client });
-    return context;
-  };
-}
-
-function logToConsole(line: string): void {
-  console.error(line);
 }

@@ -46,6 +46,28 @@ describe('the ssaToken plugin', () => {
     }
   });
 
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    // A hook before the plugin's notes when its done() has returned: a handler that runs before that ran in the same turn.
+    let hookReturned = false;
+    const turns: boolean[] = [];
+    const url = await start(
+      (app) =>
+        app.get('/turn', (request) => {
+          turns.push(!hookReturned);
+          return { scopes: request.aps.scopes };
+        }),
+      (app) =>
+        app.addHook('onRequest', (_request, _reply, done) => {
+          hookReturned = false;
+          done();
+          hookReturned = true;
+        }),
+    );
+    for (let i = 0; i < 2; i++) expect((await fetch(`${url}/turn`)).status).toBe(200);
+    expect(turns).toEqual([false, true]);
+    expect(app!.apsProvider.stats).toMatchObject({ exchanges: 1, cacheMisses: 1, cacheHits: 1 });
+  });
+
   it('gets no token for a route with config: { aps: false }, nor for a 404, even while APS is down', async () => {
     emulator.faults.inject({ kind: 'server-error', count: 100 });
     const url = await start((app) => app.get('/healthz', { config: { aps: false } }, (request) => ({ aps: request.aps })));

@@ -1,7 +1,6 @@
-import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
-import type { AccessToken, TokenProvider } from '@aps-ssa/core';
-import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
+import type { TokenProvider } from '@aps-ssa/core';
+import { logTokenFailure, tokenSource } from '@aps-ssa/core/adapter';
+import type { FailureLog, TokenSourceOptions } from '@aps-ssa/core/adapter';
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
@@ -17,15 +16,7 @@ import type { ApsRequestContext } from './aps-request-context.js';
  * ssaToken({ scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => logger.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: (line: string, error: Error) => void;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 /**
  * The middleware {@link ssaToken} returns, with the provider it takes tokens from.
@@ -70,46 +61,33 @@ const WHERE = 'ssaToken()';
  * ```
  */
 export function ssaToken(options: SsaTokenOptions = {}): SsaTokenMiddleware {
-  requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'log'], WHERE);
-  const { log = logToConsole, ...source } = options;
-  if (typeof log !== 'function') throw new SsaOptionError('log', `\`log\` must be a function, got ${describeType(log)}.`);
-  const { provider, client } = providerSource(source, WHERE);
-
-  // Requests share one frozen context per token, so a warm request allocates nothing of its own.
-  let context: ApsRequestContext | undefined;
-  const contextFor = (token: AccessToken): ApsRequestContext => {
-    if (context?.token !== token) context = Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client });
-    return context;
-  };
-  const middleware = createMiddleware<{ Variables: { aps: ApsRequestContext } }>(async function ssaToken(c, next) {
-    let token: AccessToken;
-    try {
-      token = await provider.getToken();
-    } catch (error) {
-      throw failure(error, log);
+  const { provider, contexts, log } = tokenSource(options, WHERE);
+  const middleware = createMiddleware<{ Variables: { aps: ApsRequestContext } }>(function ssaToken(c, next) {
+    // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
+    const ready = contexts.peek();
+    if (ready !== undefined) {
+      c.set('aps', ready);
+      return next();
     }
-    c.set('aps', contextFor(token));
-    await next();
+    return contexts.get().then(
+      (context) => {
+        c.set('aps', context);
+        return next();
+      },
+      (error: unknown) => {
+        throw failure(error, log);
+      },
+    );
   });
   return Object.assign(middleware, { provider, close: () => provider.close() });
 }
 
 /** An `HTTPException` carrying the generic answer to "no token", after logging why; any other error as it is. */
-function failure(error: unknown, log: (line: string, error: Error) => void): unknown {
-  const answer = tokenFailureResponse(error);
+function failure(error: unknown, log: FailureLog): unknown {
+  const answer = logTokenFailure(error, log);
   if (answer === undefined) return error;
-  try {
-    log(`${answer.code}: ${(error as Error).message}`, error as Error);
-  } catch {
-    // A failing logger must not turn this answer into a 500.
-  }
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
   const res = new Response(JSON.stringify({ error: answer.code, message: answer.message }), { status: answer.status, headers });
   return new HTTPException(answer.status, { res, message: answer.message, cause: error });
-}
-
-function logToConsole(line: string): void {
-  console.error(line);
 }

@@ -1,10 +1,11 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { FAST_FAILURE, useEmulator } from '@aps-ssa/test-support';
+import { FAST_FAILURE, expectSameTurn, useEmulator } from '@aps-ssa/test-support';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaToken } from '../src/index.js';
+import type { ApsRequestContext } from '../src/index.js';
 import { serveHono } from '@aps-ssa/test-support';
 
 let emulator: Emulator;
@@ -20,6 +21,21 @@ afterEach(async () => {
 });
 
 describe('ssaToken() on Hono', () => {
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const middleware = ssaToken({ env: emulator.seed.env, registry });
+    await expectSameTurn(() => {
+      let aps: ApsRequestContext | undefined;
+      let continued = false;
+      const c = { set: (_name: 'aps', value: ApsRequestContext) => (aps = value) };
+      const done = Promise.resolve(
+        middleware(c as never, async () => {
+          continued = true;
+        }),
+      );
+      return { continued: () => continued, context: () => aps, done };
+    }, middleware.provider);
+  });
+
   it('fails through app.onError with an HTTPException whose cause is the token error', async () => {
     emulator.faults.inject({ kind: 'server-error', count: 100 });
     const seen: unknown[] = [];

@@ -1,7 +1,7 @@
-import type { AccessToken, ApsClient } from '@aps-ssa/core';
+import type { ApsTokenContext } from '@aps-ssa/core/adapter';
 
 /**
- * What {@link ssaToken} puts on `ctx.state.aps`. Safe to log: `token.accessToken` is hidden
+ * What {@link ssaToken} puts on `ctx.state.aps`: core's `ApsTokenContext`. Safe to log: `token.accessToken` is hidden
  * from `JSON.stringify` and `util.inspect`.
  *
  * @example
@@ -12,16 +12,7 @@ import type { AccessToken, ApsClient } from '@aps-ssa/core';
  * });
  * ```
  */
-export interface ApsRequestContext {
-  /** The service account's token; read `token.accessToken` to send it yourself. */
-  readonly token: AccessToken;
-  /** When the token expires, in ms since the epoch. */
-  readonly expiresAt: number;
-  /** The scopes the token carries. */
-  readonly scopes: readonly string[];
-  /** A ky instance bound to APS that sends the token (and takes a fresh one after a 401). */
-  readonly client: ApsClient;
-}
+export type ApsRequestContext = ApsTokenContext;
 
 declare module 'koa' {
   interface DefaultState {

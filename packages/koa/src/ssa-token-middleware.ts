@@ -1,9 +1,7 @@
-import { SsaOptionError, tokenFailureResponse } from '@aps-ssa/core';
-import type { AccessToken, TokenProvider } from '@aps-ssa/core';
-import { PROVIDER_SOURCE_OPTIONS, describeType, providerSource, rejectUnknownOptions, requireOptionsObject } from '@aps-ssa/core/adapter';
-import type { ProviderSourceOptions } from '@aps-ssa/core/adapter';
-import type { Middleware } from 'koa';
-import type { ApsRequestContext } from './aps-request-context.js';
+import type { TokenProvider } from '@aps-ssa/core';
+import { logTokenFailure, tokenSource } from '@aps-ssa/core/adapter';
+import type { FailureLog, TokenSourceOptions } from '@aps-ssa/core/adapter';
+import type { Context, Middleware } from 'koa';
 
 /**
  * Options of {@link ssaToken}: an existing `provider`, or any option of core's `createTokenProvider`
@@ -15,15 +13,7 @@ import type { ApsRequestContext } from './aps-request-context.js';
  * ssaToken({ scopes: ['data:read'], retry: { budget: 5_000 }, log: (line) => logger.warn(line) });
  * ```
  */
-export interface SsaTokenOptions extends ProviderSourceOptions {
-  /**
-   * Where the reason goes when no token can be had: `line` is `code: message` (what happened, why,
-   * what to fix; never a secret). Callers get only a generic answer.
-   *
-   * @default `(line) => console.error(line)`
-   */
-  log?: (line: string, error: Error) => void;
-}
+export interface SsaTokenOptions extends TokenSourceOptions {}
 
 /**
  * The middleware {@link ssaToken} returns, with the provider it takes tokens from.
@@ -69,41 +59,30 @@ const WHERE = 'ssaToken()';
  * ```
  */
 export function ssaToken(options: SsaTokenOptions = {}): SsaTokenMiddleware {
-  requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, [...PROVIDER_SOURCE_OPTIONS, 'log'], WHERE);
-  const { log = logToConsole, ...source } = options;
-  if (typeof log !== 'function') throw new SsaOptionError('log', `\`log\` must be a function, got ${describeType(log)}.`);
-  const { provider, client } = providerSource(source, WHERE);
-
-  // Requests share one frozen context per token, so a warm request allocates nothing of its own.
-  let context: ApsRequestContext | undefined;
-  const contextFor = (token: AccessToken): ApsRequestContext => {
-    if (context?.token !== token) context = Object.freeze({ token, expiresAt: token.expiresAt, scopes: token.scopes, client });
-    return context;
-  };
-  const ssaToken: Middleware = async function ssaToken(ctx, next) {
-    let token: AccessToken;
-    try {
-      token = await provider.getToken();
-    } catch (error) {
-      const answer = tokenFailureResponse(error);
-      if (answer === undefined) throw error;
-      try {
-        log(`${answer.code}: ${(error as Error).message}`, error as Error);
-      } catch {
-        // A failing logger must not turn this answer into a 500.
-      }
-      ctx.status = answer.status;
-      if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
-      ctx.body = { error: answer.code, message: answer.message };
-      return;
+  const { provider, contexts, log } = tokenSource(options, WHERE);
+  const ssaToken: Middleware = function ssaToken(ctx, next) {
+    // A fresh cached token continues the request in this turn; only a wait for a token costs a promise.
+    const ready = contexts.peek();
+    if (ready !== undefined) {
+      ctx.state.aps = ready;
+      return next();
     }
-    ctx.state.aps = contextFor(token);
-    await next();
+    return contexts.get().then(
+      (context) => {
+        ctx.state.aps = context;
+        return next();
+      },
+      (error: unknown) => answer(ctx, error, log),
+    );
   };
   return Object.assign(ssaToken, { provider, close: () => provider.close() });
 }
 
-function logToConsole(line: string): void {
-  console.error(line);
+/** Answers "no token" itself (503 + Retry-After or 502, a generic body), after logging why; rethrows any other error. */
+function answer(ctx: Context, error: unknown, log: FailureLog): void {
+  const failure = logTokenFailure(error, log);
+  if (failure === undefined) throw error;
+  ctx.status = failure.status;
+  if (failure.retryAfter !== undefined) ctx.set('Retry-After', String(failure.retryAfter));
+  ctx.body = { error: failure.code, message: failure.message };
 }

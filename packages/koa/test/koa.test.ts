@@ -1,6 +1,6 @@
 import { ProviderRegistry } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { expectNoSecrets, listen, logged, useEmulator } from '@aps-ssa/test-support';
+import { expectNoSecrets, expectSameTurn, listen, logged, useEmulator } from '@aps-ssa/test-support';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ssaToken } from '../src/index.js';
@@ -47,6 +47,18 @@ describe('ssaToken() on Koa', () => {
     }
     const other = await fetch(`${server.url}/boom`);
     expect([other.status, await other.text()]).toEqual([500, 'upstream: not an aps-ssa error']);
+  });
+
+  it('continues a request in the same turn when the token is fresh, and waits for it when none is', async () => {
+    const middleware = ssaToken({ env: emulator.seed.env, registry });
+    await expectSameTurn(() => {
+      const ctx: { state: { aps?: ApsRequestContext } } = { state: {} };
+      let continued = false;
+      const done = middleware(ctx as never, async () => {
+        continued = true;
+      });
+      return { continued: () => continued, context: () => ctx.state.aps, done };
+    }, middleware.provider);
   });
 
   it('refuses a log that is not a function', () => {

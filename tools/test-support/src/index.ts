@@ -9,5 +9,7 @@ export { describeSampleMain } from './sample-main.js';
 export { sampleRouteScenarios, sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
 export type { SampleAppHarness } from './sample-app.js';
 export { useEmulator } from './use-emulator.js';
+export { expectSameTurn } from './same-turn.js';
+export type { MiddlewareCall } from './same-turn.js';
 export { adapterContract } from './adapter-contract.js';
 export type { ContractAdapter, ContractApp, ContractServer } from './adapter-contract.js';

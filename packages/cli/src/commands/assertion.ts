@@ -1,8 +1,8 @@
 import { createAssertion } from '@aps-ssa/core';
 import type { AssertionSigner } from '@aps-ssa/core';
+import { decodeJwt } from '@aps-ssa/core/adapter';
 import type { CommandSpec } from '../command.js';
 import type { CliIo } from '../io.js';
-import { decodeJwt } from '../jwt.js';
 import { writeJson, writeLines } from '../output.js';
 import { readConfig } from '../service-account-config.js';
 import type { SigningConfig } from '../service-account-config.js';

@@ -1,13 +1,22 @@
+import { diagnoseAssertion } from '@aps-ssa/core';
+import type { AssertionIssue } from '@aps-ssa/core';
 import { APS_TOKEN_AUDIENCE } from '@aps-ssa/core/adapter';
 import { CliError } from '../cli-error.js';
 import type { CommandSpec } from '../command.js';
 import { formatIso, formatRelative } from '../human-time.js';
 import type { CliIo } from '../io.js';
-import { decodeJwt } from '../jwt.js';
-import type { DecodedJwt } from '../jwt.js';
 import { table, writeJson, writeLines } from '../output.js';
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'] as const;
+
+/** A JWT's decoded parts (signature not verified) and the SSA-assertion issues core sees in it. */
+interface DecodedJwt {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly signatureBytes: number;
+  /** Meaningful only for an SSA assertion (whose `aud` is the APS token URL). */
+  readonly issues: readonly AssertionIssue[];
+}
 
 export const decodeCommand: CommandSpec = {
   name: 'decode',
@@ -28,13 +37,14 @@ export const decodeCommand: CommandSpec = {
     const input = context.args[0] === '-' ? await readStdin(io) : (context.args[0] ?? '');
     const text = input.trim().replace(/^Bearer\s+/i, '');
     const clientId = context.env.APS_CLIENT_ID;
-    const decoded = decodeJwt(text, { now: io.now, ...(clientId ? { clientId } : {}) });
-    if (decoded === undefined) {
+    const { header, claims, issues } = diagnoseAssertion(text, { now: io.now, ...(clientId ? { clientId } : {}) });
+    if (header === undefined || claims === undefined) {
       throw new CliError(
         'ERR_CLI_NOT_A_JWT',
         'The input is not a JWT: it needs three base64url parts (header.claims.signature), the first two JSON objects.',
       );
     }
+    const decoded: DecodedJwt = { header, claims, signatureBytes: Buffer.from(text.split('.')[2] ?? '', 'base64url').length, issues };
     const now = io.now();
     const assertion = isSsaAssertion(decoded.claims);
     const times = Object.fromEntries(

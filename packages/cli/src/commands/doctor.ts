@@ -9,14 +9,13 @@ import {
   SsaConfigError,
 } from '@aps-ssa/core';
 import type { AssertionSigner, SsaConfigProblem } from '@aps-ssa/core';
-import { configFromEnvWithoutKey, describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
+import { configFromEnvWithoutKey, decodeJwt, describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
 import type { ServiceAccount, ServiceAccountKey } from '@aps-ssa/core/admin';
 import type { KeyObject } from 'node:crypto';
 import { adminFromEnv } from '../admin-context.js';
 import { measureClockOffset } from '../clock-offset.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { formatDuration, formatIso, lastUsed } from '../human-time.js';
-import { decodeJwt } from '../jwt.js';
 import { describeError, writeJson, writeLines } from '../output.js';
 import { commandEnv } from '../service-account-config.js';
 import type { SigningConfig } from '../service-account-config.js';

@@ -1,7 +1,7 @@
 import { exchangeAssertion } from '@aps-ssa/core';
+import { decodeJwt } from '@aps-ssa/core/adapter';
 import type { CommandSpec } from '../command.js';
 import { formatIso } from '../human-time.js';
-import { decodeJwt } from '../jwt.js';
 import { writeJson, writeLines } from '../output.js';
 import { readConfig } from '../service-account-config.js';
 import { SIGNER_FLAG, loadSignerModule } from '../signer-module.js';

@@ -310,7 +310,12 @@ function refusalHint(status: number, title: string | undefined, detail = '', ret
     return 'A disabled service account cannot manage its keys: enable it first (enableServiceAccount).';
   }
   if (status === 400 && /already in/i.test(detail)) return 'Nothing to change: it is already in that state.';
-  if (status === 400 && /'name'/.test(detail)) return 'A name is 5 to 100 letters, digits, dashes and underscores, unique within the app.';
+  if (status === 400 && /'name'/.test(detail)) {
+    return (
+      'A name is 5 to 64 lowercase letters, digits and dashes, a letter or digit first and last, unique within the app ' +
+      "(the strictest reading of APS's references: S3's length, S1's characters, the naming guidelines' lowercase and ends)."
+    );
+  }
   if (status === 400 && /'(first|last)Name'/.test(detail)) {
     return 'firstName is 5 to 100 letters, digits, dashes and underscores; lastName 5 to 100 letters, digits and dashes (no spaces).';
   }

@@ -75,9 +75,9 @@ export interface CreatedKey {
 }
 
 /**
- * Input of `createServiceAccount`. S1's rules: `name` 5 to 100 letters, digits and dashes (APS's own examples add
- * underscores) with at least one letter or digit (it becomes the email's local part); `firstName` 5 to 100 letters,
- * digits, dashes and underscores, `lastName` 5 to 100 letters, digits and dashes (display only; no spaces).
+ * Input of `createServiceAccount`. `name` (the email's local part) is checked by the strictest reading of APS's
+ * references: 5 to 64 lowercase letters, digits and dashes, a letter or digit first and last; `firstName` 5 to 100
+ * letters, digits, dashes and underscores, `lastName` 5 to 100 letters, digits and dashes (display only; no spaces).
  */
 export interface CreateServiceAccountInput {
   name: string;

@@ -1,6 +1,6 @@
-import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
 import { isDocumentedScope } from './aps-scopes.js';
 import { APS_TOKEN_AUDIENCE, MAX_ASSERTION_LIFETIME } from './assertion.js';
+import { decodeJwt } from './decode-jwt.js';
 import type { AssertionIssue, AssertionIssueCause } from '../errors.js';
 
 /** What {@link diagnoseAssertion} found in an assertion. */
@@ -172,20 +172,6 @@ function claimIssues(claims: Record<string, unknown>, nowSeconds: number): Asser
     }
   }
   return issues;
-}
-
-/**
- * The decoded header and claims of a compact JWT (signature not checked), by jose's decoders, or `undefined` if it
- * is not one. Internal: exported for the exchange, which reads the scopes an assertion asked for.
- */
-export function decodeJwt(assertion: unknown): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
-  if (typeof assertion !== 'string') return undefined;
-  const token = assertion.trim();
-  try {
-    return { header: decodeProtectedHeader(token), claims: joseDecodeJwt(token) };
-  } catch {
-    return undefined;
-  }
 }
 
 /** A claim or header value for a message: JSON, shortened. These hold ids and scopes, never key material. */

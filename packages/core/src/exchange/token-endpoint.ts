@@ -1,8 +1,8 @@
 import { basicCredentials } from '../http/basic-credentials.js';
-import { isLoopback } from '../client/origin-policy.js';
-import { decodeJwt, diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
+import { diagnoseAssertion, explainAssertionIssues } from '../assertion/assertion-diagnosis.js';
+import { decodeJwt } from '../assertion/decode-jwt.js';
 import { requireScopes } from '../assertion/assertion.js';
-import { normalizeBaseUrl } from '../config.js';
+import { isLoopbackHost, normalizeBaseUrl } from '../config.js';
 import { NOTABLE_CLOCK_SKEW, describeSkew } from '../clock-skew.js';
 import { SsaAssertionInvalidError, SsaOptionError, SsaTokenEndpointError } from '../errors.js';
 import type { SsaTokenEndpointErrorCode, SsaTokenEndpointErrorDetails } from '../errors.js';
@@ -364,7 +364,7 @@ function transportError(err: unknown, context: Context): unknown {
     );
   }
   const emulator =
-    err.reason === 'ECONNREFUSED' && isLoopback(new URL(context.url).hostname)
+    err.reason === 'ECONNREFUSED' && isLoopbackHost(new URL(context.url).hostname)
       ? ' Nothing listens there: is the emulator running (`npx aps-emulator`), and is APS_BASE_URL its address?'
       : '';
   return new SsaTokenEndpointError(

@@ -72,7 +72,7 @@ describe('APS refusals as SsaApiError', () => {
       status: 400,
       title: 'invalid_request',
       detail: "The 'name' already exists.",
-      message: /^APS refused to create service account ".+" \(HTTP 400 invalid_request: "The 'name' already exists."\)\. A name is/,
+      message: /^APS refused to create service account ".+" \(HTTP 400 invalid_request: "The 'name' already exists."\)\. A name is 5 to 64 lowercase letters, digits and dashes, a letter or digit first and last, unique within the app \(the strictest reading of APS's references: S3's length, S1's characters, the naming guidelines' lowercase and ends\)\./,
     });
   });
 
@@ -315,10 +315,14 @@ describe('client-side validation (SsaOptionError, before any request)', () => {
   });
 
   it.each([
-    [{ name: 'abcd', ...person }, 'name', '`name` must be a string of 5 to 100 characters, got 4 characters.'],
-    [{ name: 'a'.repeat(101), ...person }, 'name', '`name` must be a string of 5 to 100 characters, got 101 characters.'],
-    [{ name: 'bad name', ...person }, 'name', "`name` may contain only letters, digits, dashes and underscores (it becomes the local part of the account's email)."],
-    [{ name: '-----', ...person }, 'name', '`name` must contain at least one letter or digit.'],
+    [{ name: 'abcd', ...person }, 'name', "`name` must be a string of 5 to 64 characters (S3's limit; S1 allows 100), got 4 characters."],
+    [{ name: 'a'.repeat(65), ...person }, 'name', "`name` must be a string of 5 to 64 characters (S3's limit; S1 allows 100), got 65 characters."],
+    ...['bad name', 'Report-Robot', 'report_robot'].map((name) => [
+      { name, ...person },
+      'name',
+      "`name` may contain only lowercase letters, digits and dashes (S1 allows letters, digits and dashes, APS's naming guidelines only lowercase); it becomes the local part of the account's email.",
+    ]),
+    ...['-----', '-report-robot', 'report-robot-'].map((name) => [{ name, ...person }, 'name', "`name` must start and end with a letter or digit (APS's naming guidelines)."]),
     [{ name: 'valid-name', firstName: 'Robot' }, 'lastName', '`lastName` must be a string of 5 to 100 characters, got undefined.'],
     [{ name: 'valid-name', firstName: '100%-robot', lastName: 'Account' }, 'firstName', '`firstName` may not contain "%", "/" or "&#".'],
     [{ name: 'valid-name', firstName: 'Robot', lastName: 'AT&#38;T' }, 'lastName', '`lastName` may not contain "%", "/" or "&#".'],
