@@ -63,7 +63,7 @@ export class OriginPolicy {
 }
 
 /** Whether a URL's hostname is a loopback host (where the emulator listens). */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   // The WHATWG URL parser has already canonicalised IPv4 forms such as `127.1` to `127.0.0.1`.
   return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
