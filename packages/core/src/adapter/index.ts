@@ -18,3 +18,6 @@ export { estimateClockOffset, judgeClockSkew, describeSkew } from '../clock-skew
 export { configFromEnvWithoutKey } from '../config.js';
 export { MAX_TOKEN_RESPONSE_BYTES } from '../http/token-request.js';
 export { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
+export { OriginPolicy, APS_ORIGIN } from '../client/origin-policy.js';
+export { MAX_REDIRECTS, CREDENTIAL_HEADERS, BODY_HEADERS, isRedirectStatus, keepsMethodAndBody, redirectTarget } from '../client/redirect-rules.js';
+export { BearerHeader, answersWithFreshToken, freshTokenAfter401, currentToken, isOneShotBody } from '../client/token-replay.js';
