@@ -11,3 +11,5 @@ export type { SampleAppHarness } from './sample-app.js';
 export { useEmulator } from './use-emulator.js';
 export { adapterContract } from './adapter-contract.js';
 export type { ContractAdapter, ContractApp, ContractServer } from './adapter-contract.js';
+export { startReceiver, textsOf } from './receivers.js';
+export type { Received, Receiver, Reply } from './receivers.js';

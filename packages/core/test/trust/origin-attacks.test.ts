@@ -8,8 +8,8 @@ import { startEmulator } from '@aps-ssa/emulator';
 import type { Emulator } from '@aps-ssa/emulator';
 import { DEFAULT_BASE_URL, createApsClient, createTokenProvider } from '../../src/index.js';
 import type { TokenProvider } from '../../src/index.js';
-import { startReceiver, textsOf } from './support/receivers.js';
-import type { Received, Receiver } from './support/receivers.js';
+import { startReceiver, textsOf } from '@aps-ssa/test-support';
+import type { Received, Receiver } from '@aps-ssa/test-support';
 
 // Redirect chains over real HTTP: a few seconds.
 const RUNS = 300;
