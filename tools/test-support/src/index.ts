@@ -13,3 +13,5 @@ export { adapterContract } from './adapter-contract.js';
 export type { ContractAdapter, ContractApp, ContractServer } from './adapter-contract.js';
 export { startReceiver, textsOf } from './receivers.js';
 export type { Received, Receiver, Reply } from './receivers.js';
+export { expectNoLeak, mayCarryToken, redirectAttacks, TOKEN_ENDPOINT_SPELLINGS } from './origin-attacks.js';
+export type { AttackReceivers } from './origin-attacks.js';
