@@ -48,8 +48,9 @@ export function ssaInterceptor(options: SsaInterceptorOptions = {}): Dispatcher.
     (opts, handler) => {
       const url = `${String(opts.origin ?? '').replace(/\/$/, '')}${opts.path}`;
       const cameBack = leftAps.delete(url);
-      const sending: Sending = { dispatch, opts, handler: handler as Handler, url, provider: source, bearer, leftAps, policy };
-      if (cameBack || !policy.allows(url)) return dispatch(opts, new Watched(sending, undefined));
+      const headers = cameBack || !policy.allows(url) ? undefined : headerList(opts.headers);
+      const sending: Sending = { dispatch, opts, headers: headers ?? [], handler: handler as Handler, url, provider: source, bearer, leftAps, policy };
+      if (headers === undefined) return dispatch(opts, new Watched(sending, undefined));
       const token = currentToken(source);
       if (!(token instanceof Promise)) return send(sending, token, false);
       token.then(
@@ -63,6 +64,8 @@ export function ssaInterceptor(options: SsaInterceptorOptions = {}): Dispatcher.
 interface Sending {
   dispatch: Dispatch;
   opts: DispatchOptions;
+  /** The request's headers, to which the token is added. */
+  headers: string[];
   handler: Handler;
   url: string;
   provider: TokenProvider;
@@ -72,7 +75,7 @@ interface Sending {
 }
 
 function send(sending: Sending, token: AccessToken, replayed: boolean, controller?: StableController): boolean {
-  const opts = { ...sending.opts, headers: withAuthorization(sending.opts.headers, sending.bearer.valueFor(token)) };
+  const opts = { ...sending.opts, headers: [...sending.headers, 'authorization', sending.bearer.valueFor(token)] };
   return sending.dispatch(opts, new Watched(sending, token, replayed, controller));
 }
 
@@ -194,11 +197,16 @@ class Watched implements Handler {
   }
 }
 
-/** The request headers with `authorization` set to `value` (any of the caller's, in any case, replaced). */
-function withAuthorization(headers: Headers, value: string): string[] {
+/**
+ * The request headers as a flat list, to which the token is added; `undefined` when the caller set an Authorization
+ * of their own (a Basic one to the revoke endpoint, another token): theirs is sent as it is.
+ */
+function headerList(headers: Headers): string[] | undefined {
   const flat: string[] = [];
+  let own = false;
   const add = (name: string, field: unknown): void => {
-    if (name.toLowerCase() === 'authorization' || field === undefined || field === null) return;
+    if (field === undefined || field === null) return;
+    own ||= name.toLowerCase() === 'authorization';
     for (const one of Array.isArray(field) ? field : [field]) flat.push(name, String(one));
   };
   if (Array.isArray(headers)) {
@@ -208,6 +216,5 @@ function withAuthorization(headers: Headers, value: string): string[] {
     const entries = Symbol.iterator in (headers as object) ? [...(headers as Iterable<[string, string]>)] : Object.entries(headers);
     for (const [name, field] of entries) add(name, field);
   }
-  flat.push('authorization', value);
-  return flat;
+  return own ? undefined : flat;
 }
