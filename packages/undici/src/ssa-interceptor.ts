@@ -7,15 +7,26 @@ import {
   currentToken,
   freshTokenAfter401,
   isOneShotBody,
+  normalizeOutboundOptions,
   redirectTarget,
+  type OutboundOptions,
 } from '@aps-ssa/core/adapter';
-import { normalizeInterceptorOptions, type SsaInterceptorOptions } from './interceptor-options.js';
 
 type Dispatch = Dispatcher['dispatch'];
 type DispatchOptions = Dispatcher.DispatchOptions;
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
 type Headers = DispatchOptions['headers'];
+
+/**
+ * Options of {@link ssaInterceptor}: `provider` (default `sharedTokenProvider()`) and `baseUrl` (default the provider's).
+ *
+ * @example
+ * ```ts
+ * ssaInterceptor({ provider: createTokenProvider({ scopes: ['data:read'] }) });
+ * ```
+ */
+export type SsaInterceptorOptions = OutboundOptions;
 
 /** How many "back on APS after leaving it" redirect targets are remembered at once (each is used once). */
 const LEFT_APS_MEMORY = 64;
@@ -40,7 +51,7 @@ const LEFT_APS_MEMORY = 64;
  * ```
  */
 export function ssaInterceptor(options: SsaInterceptorOptions = {}): Dispatcher.DispatcherComposeInterceptor {
-  const { provider: source, policy } = normalizeInterceptorOptions(options);
+  const { provider: source, policy } = normalizeOutboundOptions(options, 'ssaInterceptor()');
   const bearer = new BearerHeader();
   const leftAps = new Set<string>();
 

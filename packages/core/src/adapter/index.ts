@@ -21,5 +21,5 @@ export { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
 export { OriginPolicy, APS_ORIGIN } from '../client/origin-policy.js';
 export { MAX_REDIRECTS, CREDENTIAL_HEADERS, BODY_HEADERS, isRedirectStatus, keepsMethodAndBody, redirectTarget } from '../client/redirect-rules.js';
 export { BearerHeader, answersWithFreshToken, freshTokenAfter401, currentToken, isOneShotBody } from '../client/token-replay.js';
-export { requireTokenProvider } from '../provider/token-provider.js';
-export { normalizeBaseUrl } from '../config.js';
+export { normalizeOutboundOptions } from '../client/outbound-options.js';
+export type { OutboundOptions } from '../client/outbound-options.js';
