@@ -1,4 +1,6 @@
 import ky from 'ky';
+import type { Dispatcher } from 'undici';
+import { proxiedFetch } from '../http/proxy.js';
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { normalizeBaseUrl } from '../config.js';
 import { SsaError, SsaOptionError } from '../errors.js';
@@ -36,11 +38,16 @@ export interface ApsClientOptions {
    */
   baseUrl?: string;
   /**
-   * The fetch that sends each request (a proxy agent's, an instrumented one).
+   * The fetch that sends each request (an instrumented one).
    *
-   * @default globalThis.fetch
+   * @default globalThis.fetch, through the `HTTPS_PROXY`/`HTTP_PROXY` proxy when one is set
    */
   fetch?: typeof fetch;
+  /**
+   * The undici dispatcher requests go through (a `ProxyAgent`...), in place of the environment's proxy settings
+   * (`HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, honoured by default). Not with `fetch`.
+   */
+  dispatcher?: Dispatcher;
   /** Other ky options (`timeout`, `retry`, `hooks`, `headers`...). `prefixUrl` and `fetch` are set by the client. */
   ky?: Omit<KyOptions, 'prefixUrl' | 'fetch'>;
 }
@@ -85,12 +92,13 @@ export type ApsClient = KyInstance;
  */
 export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'ky'], WHERE);
+  rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'dispatcher', 'ky'], WHERE);
   const provider = options.provider === undefined ? sharedTokenProvider() : requireTokenProvider(options.provider);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? provider.identity.baseUrl);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(options.fetch)}.`);
   }
+  if (options.fetch !== undefined && options.dispatcher !== undefined) throw new SsaOptionError('dispatcher', 'Pass `fetch` or `dispatcher`, not both.');
   const extra = options.ky ?? {};
   requireOptionsObject(extra as unknown, `${WHERE} option \`ky\``);
   for (const fixed of ['prefixUrl', 'fetch'] as const) {
@@ -100,7 +108,7 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   }
   // ky hands its fetch a Request whatever the body was; only a hook still sees whether it was a stream.
   const streamed = new WeakSet<Request>();
-  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? ((input, init) => globalThis.fetch(input, init)), streamed);
+  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? proxiedFetch(options.dispatcher), streamed);
   return ky
     .create({
       prefixUrl: baseUrl,
