@@ -17,3 +17,4 @@ export { expectNoLeak, mayCarryToken, redirectAttacks, TOKEN_ENDPOINT_SPELLINGS 
 export type { AttackReceivers } from './origin-attacks.js';
 export { startTinyproxy, tinyproxyAvailability } from './tinyproxy.js';
 export type { Tinyproxy } from './tinyproxy.js';
+export { revoke } from './revoke.js';
