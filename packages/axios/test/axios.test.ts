@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenProvider, SsaOptionError } from '@aps-ssa/core';
 import type { TokenProvider } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { useEmulator } from '@aps-ssa/test-support';
+import { revoke, useEmulator } from '@aps-ssa/test-support';
 import { useSsaToken } from '../src/index.js';
 
 let emulator: Emulator;
@@ -20,17 +20,6 @@ afterEach(() => {
   emulator.resetCounters();
 });
 afterAll(() => provider.close());
-
-/** Revokes an access token at the emulator, as an APS admin would. */
-async function revoke(accessToken: string): Promise<void> {
-  const basic = Buffer.from(`${emulator.seed.clientId}:${emulator.seed.clientSecret}`).toString('base64');
-  const response = await fetch(`${emulator.url}/authentication/v2/revoke`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
-  });
-  expect(response.status).toBe(200);
-}
 
 describe('useSsaToken on an axios instance', () => {
   it('a request to APS carries the token (absolute URL, and under baseURL)', async () => {
@@ -49,7 +38,7 @@ describe('useSsaToken on an axios instance', () => {
     const client = axios.create();
     useSsaToken(client, { provider: aged });
     const token = await aged.getToken();
-    await revoke(token.accessToken);
+    await revoke(emulator, token.accessToken);
     // A token the provider judges too young to be the problem is kept: a minute passes, for it and the emulator.
     offset = 60_000;
     emulator.clock.setOffset(60_000);
@@ -64,7 +53,7 @@ describe('useSsaToken on an axios instance', () => {
   it('a 401 that a fresh token cannot fix reaches the caller, after one attempt', async () => {
     const client = axios.create();
     useSsaToken(client, { provider });
-    await revoke((await provider.getToken()).accessToken);
+    await revoke(emulator, (await provider.getToken()).accessToken);
     const failed = await client.get(`${emulator.url}/userprofile/v1/users/@me`).catch((error: unknown) => error);
     expect(axios.isAxiosError(failed) && failed.response?.status).toBe(401);
     expect(emulator.counters().userprofile).toMatchObject({ unauthorized: 1 });

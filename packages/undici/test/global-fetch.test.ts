@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenProvider, SsaOptionError } from '@aps-ssa/core';
 import type { TokenProvider } from '@aps-ssa/core';
 import type { Emulator } from '@aps-ssa/emulator';
-import { useEmulator } from '@aps-ssa/test-support';
+import { revoke, useEmulator } from '@aps-ssa/test-support';
 import { ssaInterceptor } from '../src/index.js';
 
 let emulator: Emulator;
@@ -31,17 +31,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-/** Revokes an access token at the emulator, as an APS admin would (with the client's Basic credentials, kept as sent). */
-async function revoke(accessToken: string): Promise<void> {
-  const basic = Buffer.from(`${emulator.seed.clientId}:${emulator.seed.clientSecret}`).toString('base64');
-  const response = await fetch(`${emulator.url}/authentication/v2/revoke`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }),
-  });
-  expect(response.status).toBe(200);
-}
-
 describe('ssaInterceptor on the global dispatcher', () => {
   it('a plain global fetch to APS carries the token', async () => {
     const response = await fetch(`${emulator.url}/userprofile/v1/users/@me`);
@@ -63,7 +52,7 @@ describe('ssaInterceptor on the global dispatcher', () => {
     const aged = createTokenProvider({ env: emulator.seed.env, clock: { now: () => Date.now() + offset, monotonic: () => performance.now() + offset } });
     const dispatcher = new Agent().compose(ssaInterceptor({ provider: aged }));
     const token = await aged.getToken();
-    await revoke(token.accessToken);
+    await revoke(emulator, token.accessToken);
     offset = 60_000;
     emulator.clock.setOffset(60_000);
     emulator.resetCounters();
@@ -78,7 +67,7 @@ describe('ssaInterceptor on the global dispatcher', () => {
 
   it('a 401 that a fresh token cannot fix reaches the caller, body included, after one retry at most', async () => {
     const token = await provider.getToken();
-    await revoke(token.accessToken);
+    await revoke(emulator, token.accessToken);
     const response = await fetch(`${emulator.url}/userprofile/v1/users/@me`);
     expect(response.status).toBe(401);
     expect(await response.text()).not.toBe('');

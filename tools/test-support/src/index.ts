@@ -18,3 +18,5 @@ export type { AttackReceivers } from './origin-attacks.js';
 export { startTinyproxy, tinyproxyAvailability } from './tinyproxy.js';
 export type { Tinyproxy } from './tinyproxy.js';
 export { revoke } from './revoke.js';
+export { describeOriginAttacks } from './origin-attack-suite.js';
+export type { AttackContext, AttackedPath } from './origin-attack-suite.js';
