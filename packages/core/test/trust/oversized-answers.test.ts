@@ -10,7 +10,7 @@ import { MAX_ACCESS_TOKEN_LENGTH } from '../../src/access-token.js';
 import { SsaError, SsaTokenEndpointError, SsaTokenUnavailableError } from '../../src/errors.js';
 import { MAX_TOKEN_RESPONSE_BYTES } from '../../src/http/token-request.js';
 import { createTokenProvider } from '../../src/provider/token-provider.js';
-import { isStoredToken } from '../../src/provider/token-store.js';
+import { isStoredToken } from '../../src/store/token-store.js';
 
 // A server (a broken proxy, a hostile host behind a wrong base URL) answering with far more than APS ever sends: the
 // answer is refused with ERR_SSA_RESPONSE_TOO_LARGE, and read no further than the cap. The server streams until the
