@@ -18,10 +18,10 @@ const ROOT = join(HERE, '..', '..');
 const ROOT_MANIFEST = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 /** The publishable packages, by directory under packages/. */
-export const PACKAGES = ['core', 'emulator', 'express-middleware', 'nestjs-module', 'passport-strategy', 'fastify', 'hono', 'koa', 'aps-sdk', 'redis-store', 'cli', 'pkcs11', 'opentelemetry'];
+export const PACKAGES = ['core', 'emulator', 'express-middleware', 'nestjs-module', 'passport-strategy', 'fastify', 'hono', 'koa', 'aps-sdk', 'redis-store', 'cli', 'pkcs11', 'opentelemetry', 'undici', 'axios'];
 
 // Frameworks a user installs beside our packages (their peers); versions come from the root devDependencies.
-export const PEERS = ['express', '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'passport', 'fastify', 'hono', '@hono/node-server', 'koa', 'ioredis', '@opentelemetry/api'];
+export const PEERS = ['express', '@nestjs/common', '@nestjs/core', '@nestjs/platform-express', 'reflect-metadata', 'rxjs', 'passport', 'fastify', 'hono', '@hono/node-server', 'koa', 'ioredis', '@opentelemetry/api', 'undici', 'axios'];
 export const TYPES = ['typescript', '@types/node', '@types/express', '@types/passport'];
 const NODE = process.execPath;
 

@@ -23,6 +23,7 @@ const STEP_NAMES = [
   'service account',
   'key',
   'assertion',
+  'proxy',
   'clock',
   'exchange',
 ];
@@ -40,6 +41,16 @@ describe('aps-ssa doctor, spawned against the emulator', () => {
     expect(doc.steps.map((s) => s.name)).toEqual(STEP_NAMES);
     return { code: result.code, ok: doc.ok, steps: Object.fromEntries(doc.steps.map((s) => [s.name, s])), stderr: result.stderr };
   }
+
+  it('reports the proxy in use, shown without its credentials, and a NO_PROXY bypass', async () => {
+    const { envFile } = await freshAccount(emulator, ws, 'proxied-robot', { HTTPS_PROXY: 'http://proxyuser:proxy-secret-pw@proxy.corp.example:3128' });
+    const { steps } = await doctor(envFile);
+    // The emulator is plain http: HTTPS_PROXY is not for it.
+    expect(steps.proxy).toMatchObject({ status: 'ok', detail: expect.stringContaining('none') });
+    const viaHttp = await freshAccount(emulator, ws, 'proxied-robot-2', { HTTP_PROXY: 'http://proxyuser:proxy-secret-pw@127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1' });
+    const bypassed = await doctor(viaHttp.envFile);
+    expect(bypassed.steps.proxy!.detail).toBe('http://127.0.0.1:9 is set, but NO_PROXY lists 127.0.0.1: reached directly.');
+  });
 
   it('passes every step and exits 0 when a token is obtained', async () => {
     const { envFile, id, kid } = await freshAccount(emulator, ws, 'healthy-robot');

@@ -19,6 +19,7 @@ export const PROVIDER_OPTIONS = [
   'store',
   'clock',
   'fetch',
+  'dispatcher',
   'signer',
   'publicKey',
 ] as const;

@@ -18,6 +18,8 @@ const { SsaStrategy } = require('@aps-ssa/passport-strategy');
 const { createRedisTokenStore } = require('@aps-ssa/redis-store');
 const { openPkcs11Signer } = require('@aps-ssa/pkcs11');
 const { instrumentApsSsa } = require('@aps-ssa/opentelemetry');
+const { ssaInterceptor } = require('@aps-ssa/undici');
+const { useSsaToken } = require('@aps-ssa/axios');
 const { NestFactory } = require('@nestjs/core');
 const express = require('express');
 const Fastify = require('fastify');
@@ -37,7 +39,7 @@ async function run() {
   };
 
   await check('require() returns every package', async () => {
-    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa, fastifySsaToken, honoSsaToken, koaSsaToken, ssaAuthenticationProvider]) {
+    for (const value of [cliMain, createRedisTokenStore, SsaStrategy, SsaModule, createAdminClient, openPkcs11Signer, instrumentApsSsa, fastifySsaToken, honoSsaToken, koaSsaToken, ssaAuthenticationProvider, ssaInterceptor, useSsaToken]) {
       assert.equal(typeof value, 'function');
     }
     assert.equal(closestName('baseUrI', ['baseUrl', 'fetch']), 'baseUrl');

@@ -19,6 +19,10 @@ import { SSA_STRATEGY_NAME, SsaStrategy } from '@aps-ssa/passport-strategy';
 import { createRedisTokenStore } from '@aps-ssa/redis-store';
 import { openPkcs11Signer } from '@aps-ssa/pkcs11';
 import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
+import { ssaInterceptor } from '@aps-ssa/undici';
+import { useSsaToken } from '@aps-ssa/axios';
+import axios from 'axios';
+import { Agent } from 'undici';
 import { serve } from '@hono/node-server';
 import { NestFactory } from '@nestjs/core';
 import express from 'express';
@@ -52,6 +56,21 @@ try {
       const profile = await createApsClient({ provider }).get(ME).json();
       assert.equal(profile.userId, emulator.seed.serviceAccountId);
     } finally {
+      await provider.close();
+    }
+  });
+
+  await check('@aps-ssa/undici and @aps-ssa/axios: fetch() and axios carry the token to APS', async () => {
+    const provider = createTokenProvider({ env });
+    const dispatcher = new Agent().compose(ssaInterceptor({ provider }));
+    try {
+      const viaFetch = await (await fetch(`${emulator.url}/${ME}`, { dispatcher })).json();
+      assert.equal(viaFetch.userId, emulator.seed.serviceAccountId);
+      const client = axios.create();
+      useSsaToken(client, { provider });
+      assert.equal((await client.get(`${emulator.url}/${ME}`)).data.userId, emulator.seed.serviceAccountId);
+    } finally {
+      await dispatcher.close();
       await provider.close();
     }
   });

@@ -9,7 +9,7 @@ import {
   SsaConfigError,
 } from '@aps-ssa/core';
 import type { AssertionSigner, SsaConfigProblem } from '@aps-ssa/core';
-import { configFromEnvWithoutKey, decodeJwt, describeSkew, judgeClockSkew } from '@aps-ssa/core/adapter';
+import { configFromEnvWithoutKey, decodeJwt, describeSkew, judgeClockSkew, proxySettings, showProxy } from '@aps-ssa/core/adapter';
 import type { ServiceAccount, ServiceAccountKey } from '@aps-ssa/core/admin';
 import type { KeyObject } from 'node:crypto';
 import { adminFromEnv } from '../admin-context.js';
@@ -88,6 +88,7 @@ async function diagnoseWith(context: CommandContext, signer: AssertionSigner | u
       ? { name: 'assertion', status: 'skip', detail: NEEDS_CONFIG }
       : assertionStep(assertion, config, now),
   );
+  if (valid('APS_BASE_URL')) steps.push(proxyStep(env, config?.baseUrl ?? (env.APS_BASE_URL || DEFAULT_BASE_URL)));
   steps.push(
     valid('APS_BASE_URL')
       ? await clockStep(config?.baseUrl ?? (env.APS_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, ''), now)
@@ -99,6 +100,19 @@ async function diagnoseWith(context: CommandContext, signer: AssertionSigner | u
       : await exchangeStep(config, assertion, now),
   );
   return steps;
+}
+
+/** The proxy the exchange goes through (`HTTPS_PROXY`/`HTTP_PROXY`, unless `NO_PROXY` lists the host), shown without its credentials. */
+function proxyStep(env: NodeJS.ProcessEnv, baseUrl: string): Step {
+  const { httpsProxy, httpProxy, noProxy } = proxySettings(env);
+  const url = new URL(baseUrl);
+  const proxy = url.protocol === 'https:' ? (httpsProxy ?? httpProxy) : httpProxy;
+  if (proxy === undefined) return { name: 'proxy', status: 'ok', detail: `none (no HTTPS_PROXY or HTTP_PROXY): ${url.host} is reached directly.` };
+  const listed = (noProxy ?? '').split(/[\s,]+/).filter(Boolean);
+  const bypassed = listed.some((entry) => entry === '*' || url.hostname === entry.replace(/^\./, '') || url.hostname.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
+  return bypassed
+    ? { name: 'proxy', status: 'ok', detail: `${showProxy(proxy)} is set, but NO_PROXY lists ${url.hostname}: reached directly.` }
+    : { name: 'proxy', status: 'ok', detail: `${url.host} is reached through the proxy ${showProxy(proxy)}${noProxy ? ` (NO_PROXY=${noProxy})` : ''}.` };
 }
 
 interface ConfigReading {

@@ -1,7 +1,6 @@
 // @aps-ssa/core/adapter: what aps-ssa's adapters (Express, NestJS, Passport), its Redis store and its CLI build on.
 // Not needed to use aps-ssa; for writing another adapter or token store the way ours are written.
 export { providerSource } from './provider-source.js';
-export { OriginPolicy } from '../client/origin-policy.js';
 export type { ProviderSourceOptions } from './provider-source.js';
 export { tokenContexts } from './token-context.js';
 export type { ApsTokenContext, TokenContexts } from './token-context.js';
@@ -25,3 +24,10 @@ export { estimateClockOffset, judgeClockSkew, describeSkew } from '../clock-skew
 export { configFromEnvWithoutKey } from '../config.js';
 export { MAX_TOKEN_RESPONSE_BYTES } from '../http/token-request.js';
 export { MAX_ACCESS_TOKEN_LENGTH } from '../access-token.js';
+export { OriginPolicy, APS_ORIGIN } from '../client/origin-policy.js';
+export { MAX_REDIRECTS, CREDENTIAL_HEADERS, BODY_HEADERS, isRedirectStatus, keepsMethodAndBody, redirectTarget } from '../client/redirect-rules.js';
+export { BearerHeader, answersWithFreshToken, freshTokenAfter401, currentToken, isOneShotBody } from '../client/token-replay.js';
+export { normalizeOutboundOptions } from '../client/outbound-options.js';
+export type { OutboundOptions } from '../client/outbound-options.js';
+export { proxySettings, showProxy } from '../http/proxy.js';
+export type { ProxySettings } from '../http/proxy.js';

@@ -1,3 +1,4 @@
+import { proxiedFetch } from '../http/proxy.js';
 import { HttpTransportFailure, sendHttpRequest } from '../http/send.js';
 import { scrubSecrets } from '../http/safe-cause.js';
 import type { HttpAnswer } from '../http/send.js';
@@ -98,7 +99,7 @@ interface TokenSource {
   readonly secrets: readonly string[];
 }
 
-const KNOWN_OPTIONS = ['clientId', 'clientSecret', 'getAccessToken', 'scopes', 'baseUrl', 'fetch', 'timeout', 'clock'] as const;
+const KNOWN_OPTIONS = ['clientId', 'clientSecret', 'getAccessToken', 'scopes', 'baseUrl', 'fetch', 'dispatcher', 'timeout', 'clock'] as const;
 const MAX_TIMEOUT = 2_147_483_647;
 const WHERE = 'createAdminClient()';
 
@@ -129,9 +130,11 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(options.fetch)}.`);
   }
-  const tokens = tokenSource(options, baseUrl, timeout);
+  if (options.fetch !== undefined && options.dispatcher !== undefined) throw new SsaOptionError('dispatcher', 'Pass `fetch` or `dispatcher`, not both.');
+  const send = options.fetch ?? proxiedFetch(options.dispatcher);
+  const tokens = tokenSource({ ...options, fetch: send }, baseUrl, timeout);
   const call = async <T>(operation: string, method: Method, path: string, parse: (body: unknown) => T, body?: object): Promise<T> => {
-    const request: AdminRequest = { operation, method, url: `${baseUrl}${SERVICE_ACCOUNTS_PATH}${path}`, body, tokens, timeout, fetch: options.fetch };
+    const request: AdminRequest = { operation, method, url: `${baseUrl}${SERVICE_ACCOUNTS_PATH}${path}`, body, tokens, timeout, fetch: send };
     const answer = await traceAdminCall(operation, method, () => adminRequest(request));
     if (answer.oversized) {
       throw new SsaError(

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
 
 /**
@@ -112,11 +113,13 @@ export interface AdminClientOptions {
    */
   baseUrl?: string;
   /**
-   * The fetch implementation (a proxy agent's, or an instrumented one).
+   * The fetch implementation (an instrumented one).
    *
-   * @default globalThis.fetch
+   * @default globalThis.fetch, through the `HTTPS_PROXY`/`HTTP_PROXY` proxy when one is set
    */
   fetch?: typeof fetch;
+  /** The undici dispatcher calls go through (a `ProxyAgent`...), in place of the environment's proxy settings. Not with `fetch`. */
+  dispatcher?: Dispatcher;
   /**
    * Milliseconds for each HTTP request, body included; then `ERR_SSA_TIMEOUT`.
    *

@@ -31,7 +31,7 @@ describe('createApsClient options', () => {
 
   it.each([
     [{ provider, baseUrl: 'http://aps.example.com' }, 'baseUrl', /^`baseUrl` uses plain http: for a host that is not this machine/],
-    [{ provider, prefixUrl: 'x' }, 'prefixUrl', /^Unknown option `prefixUrl` passed to createApsClient\(\)\. Known options: `provider`, `baseUrl`, `fetch`, `ky`\.$/],
+    [{ provider, prefixUrl: 'x' }, 'prefixUrl', /^Unknown option `prefixUrl` passed to createApsClient\(\)\. Known options: `provider`, `baseUrl`, `fetch`, `dispatcher`, `ky`\.$/],
     [{ provider, baseUrI: 'x' }, 'baseUrI', /^Unknown option `baseUrI` passed to createApsClient\(\)\. Did you mean `baseUrl`\?$/],
     [{ provider, ky: { prefixUrl: 'https://evil.example.com' } }, 'ky.prefixUrl', /^`ky\.prefixUrl` is set by the client; use the `baseUrl` option instead\.$/],
     [{ provider, ky: { fetch } }, 'ky.fetch', /^`ky\.fetch` is set by the client; use the `fetch` option instead\.$/],

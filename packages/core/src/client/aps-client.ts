@@ -1,4 +1,6 @@
 import ky from 'ky';
+import type { Dispatcher } from 'undici';
+import { proxiedFetch } from '../http/proxy.js';
 import type { KyInstance, Options as KyOptions } from 'ky';
 import { normalizeBaseUrl } from '../config.js';
 import { SsaError, SsaOptionError } from '../errors.js';
@@ -9,14 +11,9 @@ import { sharedTokenProvider } from '../provider/provider-registry.js';
 import type { AccessToken } from '../access-token.js';
 import { requireTokenProvider } from '../provider/token-provider.js';
 import type { TokenProvider } from '../provider/token-provider.js';
-
-/**
- * The most redirects one request follows (each hop re-checked against the allow-list). APS answers
- * with at most one (a signed download URL); fetch's own limit of 20 only helps a loop.
- *
- * @default 5
- */
-export const MAX_REDIRECTS = 5;
+import { BODY_HEADERS, CREDENTIAL_HEADERS, MAX_REDIRECTS, isRedirectStatus, keepsMethodAndBody } from './redirect-rules.js';
+import { BearerHeader, answersWithFreshToken, freshTokenAfter401, isOneShotBody } from './token-replay.js';
+import { discard } from '../http/discard.js';
 
 /**
  * Options of {@link createApsClient}.
@@ -41,22 +38,23 @@ export interface ApsClientOptions {
    */
   baseUrl?: string;
   /**
-   * The fetch that sends each request (a proxy agent's, an instrumented one).
+   * The fetch that sends each request (an instrumented one).
    *
-   * @default globalThis.fetch
+   * @default globalThis.fetch, through the `HTTPS_PROXY`/`HTTP_PROXY` proxy when one is set
    */
   fetch?: typeof fetch;
+  /**
+   * The undici dispatcher requests go through (a `ProxyAgent`...), in place of the environment's proxy settings
+   * (`HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, honoured by default). Not with `fetch`.
+   */
+  dispatcher?: Dispatcher;
   /** Other ky options (`timeout`, `retry`, `hooks`, `headers`...). `prefixUrl` and `fetch` are set by the client. */
   ky?: Omit<KyOptions, 'prefixUrl' | 'fetch'>;
 }
 
 const WHERE = 'createApsClient()';
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // Each hop is sent with this init: redirects are followed here, hop by hop.
 const MANUAL: RequestInit = Object.freeze({ redirect: 'manual' });
-// Credentials of the previous origin, dropped when a redirect leaves it (the Fetch standard drops Authorization).
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
-const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
 
 /**
  * The APS client: a ky instance bound to the APS base URL that sends the service account's token.
@@ -94,12 +92,13 @@ export type ApsClient = KyInstance;
  */
 export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   requireOptionsObject(options as unknown, WHERE);
-  rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'ky'], WHERE);
+  rejectUnknownOptions(options, ['provider', 'baseUrl', 'fetch', 'dispatcher', 'ky'], WHERE);
   const provider = options.provider === undefined ? sharedTokenProvider() : requireTokenProvider(options.provider);
   const baseUrl = normalizeBaseUrl(options.baseUrl ?? provider.identity.baseUrl);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(options.fetch)}.`);
   }
+  if (options.fetch !== undefined && options.dispatcher !== undefined) throw new SsaOptionError('dispatcher', 'Pass `fetch` or `dispatcher`, not both.');
   const extra = options.ky ?? {};
   requireOptionsObject(extra as unknown, `${WHERE} option \`ky\``);
   for (const fixed of ['prefixUrl', 'fetch'] as const) {
@@ -109,7 +108,7 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
   }
   // ky hands its fetch a Request whatever the body was; only a hook still sees whether it was a stream.
   const streamed = new WeakSet<Request>();
-  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? ((input, init) => globalThis.fetch(input, init)), streamed);
+  const send = authorizedFetch(provider, new OriginPolicy(baseUrl), options.fetch ?? proxiedFetch(options.dispatcher), streamed);
   return ky
     .create({
       prefixUrl: baseUrl,
@@ -117,7 +116,7 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
       hooks: {
         beforeRequest: [
           (request, kyOptions) => {
-            if (isStream(kyOptions.body)) streamed.add(request);
+            if (isOneShotBody(kyOptions.body)) streamed.add(request);
           },
         ],
         // ky retries thrown errors as if they were network errors; "no token available" is not one.
@@ -140,17 +139,7 @@ export function createApsClient(options: ApsClientOptions = {}): ApsClient {
  * returned to the caller.
  */
 function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetch: typeof fetch, streamed: WeakSet<Request>): typeof fetch {
-  // The Authorization value of the last token sent: one string per token, not a new one (and its ByteString check on a
-  // fresh concatenation) per request.
-  let headerToken: AccessToken | undefined;
-  let headerValue = '';
-  const bearer = (token: AccessToken): string => {
-    if (token !== headerToken) {
-      headerToken = token;
-      headerValue = `Bearer ${token.accessToken}`;
-    }
-    return headerValue;
-  };
+  const bearer = new BearerHeader();
   return async (input, init) => {
     // ky hands over a Request it never uses again (it keeps a clone for retries) and an empty init: that Request is
     // sent as it is (its headers completed in place), with no copy made of it.
@@ -173,7 +162,7 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
         // The token first: when none can be had, only the request's own body is left to drop.
         token = leftAps ? undefined : await provider.getToken();
         replay = request.body === null || isStreamed ? undefined : request.clone();
-        if (token !== undefined) request.headers.set('authorization', bearer(token));
+        if (token !== undefined) request.headers.set('authorization', bearer.valueFor(token));
         response = await baseFetch(request, send);
         // A fetch that answered without reading the body (a cache, a circuit breaker) leaves it to be dropped here.
         discard(request);
@@ -182,24 +171,20 @@ function authorizedFetch(provider: TokenProvider, policy: OriginPolicy, baseFetc
         throw error;
       }
 
-      if (response.status === 401 && token !== undefined && !retried401) {
+      if (answersWithFreshToken(response.status, token, retried401)) {
         retried401 = true;
-        provider.invalidate(token);
-        if (request.body === null || replay !== undefined) {
-          // The provider keeps a token it judges too young to be the problem: resending it would only get another 401.
-          const fresh = await settle(provider.getToken(), [response, replay]);
-          if (fresh.accessToken !== token.accessToken) {
-            discard(response);
-            request = replay ?? request;
-            continue;
-          }
+        const fresh = await settle(freshTokenAfter401(provider, token, request.body === null || replay !== undefined), [response, replay]);
+        if (fresh !== undefined) {
+          discard(response);
+          request = replay ?? request;
+          continue;
         }
       }
       const location = response.headers.get('location');
       const keepsBody = keepsMethodAndBody(request.method, response.status);
       // The replay copy is dropped unless the next hop resends it (an unread copy would hold the body in memory).
-      if (!keepsBody || !REDIRECT_STATUSES.has(response.status)) discard(replay);
-      if (!REDIRECT_STATUSES.has(response.status) || location === null || request.redirect === 'manual') return response;
+      if (!keepsBody || !isRedirectStatus(response.status)) discard(replay);
+      if (!isRedirectStatus(response.status) || location === null || request.redirect === 'manual') return response;
       if (request.redirect === 'error') {
         discard(response, replay);
         // The Location is the server's: it may echo the token it was sent.
@@ -230,24 +215,8 @@ async function settle<T>(promise: Promise<T>, unread: ReadonlyArray<Request | Re
   }
 }
 
-/**
- * Cancels the unread bodies of `messages`, without waiting. A request body is a branch of a tee (ky keeps a copy for
- * its retries, this client one for a replay), and cancelling one branch settles only once every branch is cancelled
- * or read: waiting here would wait for ky, which waits for this request to settle.
- */
-function discard(...messages: ReadonlyArray<Request | Response | undefined>): void {
-  for (const message of messages) if (message?.body && !message.bodyUsed) message.body.cancel().catch(() => undefined);
-}
 
-/** Whether a redirect resends the method and body (307/308, or 301/302 of anything but POST), as fetch does. */
-function keepsMethodAndBody(method: string, status: number): boolean {
-  return !((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST'));
-}
 
-/** A body that can be read only once: a web or Node.js stream, or any async iterable. */
-function isStream(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && (body instanceof ReadableStream || Symbol.asyncIterator in body);
-}
 
 /** The next hop of a redirect, as fetch would build it, minus the previous origin's credentials when the origin changes. */
 function redirected(previous: Request, replay: Request | undefined, status: number, url: URL): Request {

@@ -1,9 +1,13 @@
 import { abortable } from './abortable.js';
+import { proxiedFetch } from './proxy.js';
 import { parseRateLimit } from './rate-limit.js';
 import type { RateLimit } from './rate-limit.js';
 import { readLimited } from './read-limited.js';
 import { parseRetryAfter } from './retry-after.js';
 import { safeCause, scrubSecrets } from './safe-cause.js';
+
+/** The fetch of a request that names none: the global one, through the environment's proxy when one is set. */
+const defaultFetch = proxiedFetch();
 
 /** One HTTP request to APS: an assertion exchange, a 2-legged token, an admin API call. */
 export interface HttpRequest {
@@ -87,7 +91,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
       redirect: 'manual',
       signal: stop,
     });
-    response = await abortable(request.fetch === undefined ? fetch(outgoing) : request.fetch(outgoing), stop);
+    response = await abortable((request.fetch ?? defaultFetch)(outgoing), stop);
     text = await abortable(readLimited(response, request.maxBodyBytes), stop);
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;

@@ -1,3 +1,5 @@
+import type { Dispatcher } from 'undici';
+import { proxiedFetch } from '../http/proxy.js';
 import type { KeyObject } from 'node:crypto';
 import type { RetryPolicy } from './backoff.js';
 import { normalizeClock } from '../clock.js';
@@ -117,8 +119,13 @@ export interface TokenProviderOptions extends SsaConfigOverrides {
   store?: TokenStore;
   /** The time source and timers. @default systemClock */
   clock?: Clock;
-  /** The fetch used for exchanges. @default globalThis.fetch */
+  /** The fetch used for exchanges. @default globalThis.fetch, through the `HTTPS_PROXY`/`HTTP_PROXY` proxy when one is set */
   fetch?: typeof fetch;
+  /**
+   * The undici dispatcher exchanges go through (a `ProxyAgent`, an `Agent` with its own TLS settings), in place of
+   * the environment's proxy settings. Not with `fetch`.
+   */
+  dispatcher?: Dispatcher;
   /**
    * Signs assertions with a key held elsewhere (an HSM, a cloud KMS), instead of `privateKey`: `APS_SA_PRIVATE_KEY*`
    * and `APS_SA_KEY_ID` are then not read, and the `kid` is `signer.kid`.
@@ -209,7 +216,7 @@ export function normalizeCheckedOptions(options: TokenProviderOptions): Normaliz
     failureCoolDown: duration(options.failureCoolDown, 'failureCoolDown', FAILURE_COOL_DOWN, 0),
     store: normalizeStore(options.store),
     clock: normalizeClock(options.clock),
-    fetch: normalizeFetch(options.fetch),
+    fetch: normalizeFetch(options.fetch, options.dispatcher),
   });
 }
 
@@ -277,10 +284,10 @@ function normalizeStore(store: unknown): TokenStore | undefined {
 }
 
 // Read at each call (a test or an agent may replace the global), and one function for every provider.
-const globalFetch: typeof fetch = (input, init) => globalThis.fetch(input, init);
 
-function normalizeFetch(value: unknown): typeof fetch {
-  if (value === undefined) return globalFetch;
+function normalizeFetch(value: unknown, dispatcher: unknown): typeof fetch {
+  if (value !== undefined && dispatcher !== undefined) throw new SsaOptionError('dispatcher', 'Pass `fetch` or `dispatcher`, not both.');
+  if (value === undefined) return proxiedFetch(dispatcher);
   if (typeof value !== 'function') throw new SsaOptionError('fetch', `\`fetch\` must be a function, got ${describeType(value)}.`);
   return value as typeof fetch;
 }

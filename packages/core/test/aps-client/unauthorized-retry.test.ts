@@ -8,7 +8,7 @@ import { createTokenProvider } from '../../src/provider/token-provider.js';
 import type { TokenProvider } from '../../src/provider/token-provider.js';
 import { timeline } from '../provider/support/timeline.js';
 import { startRecordingServer } from './support/recording-server.js';
-import { revoke } from './support/revoke.js';
+import { revoke } from '@aps-ssa/test-support';
 import type { RecordingServer } from './support/recording-server.js';
 
 let emulator: Emulator;

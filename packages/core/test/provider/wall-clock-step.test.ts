@@ -3,7 +3,7 @@
 // switch off the 401 self-heal, nor stretch a cool-down.
 import { describe, expect, it } from 'vitest';
 import { createApsClient } from '../../src/client/aps-client.js';
-import { revoke } from '../aps-client/support/revoke.js';
+import { revoke } from '@aps-ssa/test-support';
 import { useEmulator } from './support/setup.js';
 import { timeline } from './support/timeline.js';
 

@@ -91,7 +91,7 @@ interface LoadSample {
 }
 
 /** Completed requests per second (and CPU per request) with {@link CONCURRENCY} requests in flight for `seconds`. */
-async function load(send: () => Promise<unknown>, seconds: number): Promise<LoadSample> {
+export async function load(send: () => Promise<unknown>, seconds: number): Promise<LoadSample> {
   let completed = 0;
   const cpuBefore = cpuMicros();
   const started = performance.now();

@@ -34,6 +34,12 @@ import type { RedisTokenStore } from '@aps-ssa/redis-store';
 import { openPkcs11Signer } from '@aps-ssa/pkcs11';
 import type { Pkcs11SignerOptions } from '@aps-ssa/pkcs11';
 import { instrumentApsSsa } from '@aps-ssa/opentelemetry';
+import { ssaInterceptor } from '@aps-ssa/undici';
+import type { SsaInterceptorOptions } from '@aps-ssa/undici';
+import { useSsaToken } from '@aps-ssa/axios';
+import type { SsaAxiosHandle } from '@aps-ssa/axios';
+import axios from 'axios';
+import { Agent } from 'undici';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
@@ -210,6 +216,18 @@ try {
   assert.ok(refused instanceof SsaError && refused.code === 'ERR_SSA_SIGNER_SETUP');
   instrumentApsSsa().disable();
   console.log('ok @aps-ssa/pkcs11, @aps-ssa/opentelemetry');
+
+  const outbound = createTokenProvider({ env: emulator.seed.env });
+  const interceptorOptions: SsaInterceptorOptions = { provider: outbound };
+  const dispatcher = new Agent().compose(ssaInterceptor(interceptorOptions));
+  const response = await dispatcher.request({ origin: emulator.url, path: '/userprofile/v1/users/@me', method: 'GET' });
+  assert.equal(((await response.body.json()) as { userId: string }).userId, emulator.seed.serviceAccountId);
+  const client = axios.create();
+  const handle: SsaAxiosHandle = useSsaToken(client, { provider: outbound });
+  assert.equal((await client.get<{ userId: string }>(`${emulator.url}/userprofile/v1/users/@me`)).data.userId, emulator.seed.serviceAccountId);
+  handle.eject();
+  await outbound.close();
+  console.log('ok @aps-ssa/undici, @aps-ssa/axios');
 } finally {
   await emulator.close();
 }
