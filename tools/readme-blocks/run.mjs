@@ -15,7 +15,7 @@ import { extractBlocks, readmeFiles } from './blocks.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** What a block may import besides the packed packages and the consumers' frameworks. */
-const EXTRA = ['@nestjs/passport', '@types/koa'];
+const EXTRA = ['@nestjs/passport', '@types/koa', 'redis', '@aps_sdk/oss', '@aps_sdk/autodesk-sdkmanager', '@aps_sdk/data-management', '@aps_sdk/model-derivative'];
 /** How long one block may run; a server block, how long it has to answer. */
 export const BLOCK_TIMEOUT = 60_000;
 /** The lines of output a failure shows. */
