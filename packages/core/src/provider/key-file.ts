@@ -1,4 +1,4 @@
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { SsaConfigError, SsaError, SsaOptionError } from '../errors.js';
@@ -75,7 +75,13 @@ export function watchKeyFile(path: string, target: KeyRotationTarget, options: W
   const first = readKeyFile(file);
   target.rotateKey(first);
   let keyId = first.keyId;
-  const onChange = (): void => {
+  let seen = fileText(file);
+  // A poll of the file's text (fs.watchFile's stat comparison missed atomic replacements on Node.js 22 and 24, where
+  // the new file can reuse the old inode): the file is a few lines, and a change is applied once.
+  const poll = (): void => {
+    const text = fileText(file);
+    if (text === seen) return;
+    seen = text;
     try {
       const key = readKeyFile(file);
       if (key.keyId === keyId) return;
@@ -85,13 +91,23 @@ export function watchKeyFile(path: string, target: KeyRotationTarget, options: W
       onError?.(error instanceof SsaError ? error : new SsaError('ERR_SSA_CONFIG', `The key file ${file} could not be applied.`, { cause: error }));
     }
   };
-  watchFile(file, { interval, persistent: false }, onChange);
+  const timer = setInterval(poll, interval);
+  timer.unref();
   return {
     get keyId() {
       return keyId;
     },
-    close: () => unwatchFile(file, onChange),
+    close: () => clearInterval(timer),
   };
+}
+
+/** The file's text, or undefined while it cannot be read (mid-replacement): compared, never parsed here. */
+function fileText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The key a key file names. */
