@@ -76,8 +76,8 @@ export function watchKeyFile(path: string, target: KeyRotationTarget, options: W
   target.rotateKey(first);
   let keyId = first.keyId;
   let seen = fileText(file);
-  // A poll of the file's text (fs.watchFile's stat comparison missed atomic replacements on Node.js 22 and 24, where
-  // the new file can reuse the old inode): the file is a few lines, and a change is applied once.
+  // A poll of the file's text: fs.watchFile missed atomic replacements on Node.js 22 and 24 (the cause was not pinned
+  // down). The file is a few lines, and each change is applied once.
   const poll = (): void => {
     const text = fileText(file);
     if (text === seen) return;
