@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import type { Emulator } from '@aps-ssa/emulator';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Workspace } from './cli-process.js';
 import { useEmulatorWorkspace } from './emulator-workspace.js';
 import { freshAccount, keyStatuses } from './fixtures.js';
@@ -253,6 +253,10 @@ describe('aps-ssa keys rotate and retire, spawned against the emulator', () => {
 
   it('keys retire refuses a key still in its grace period, retires it once over, and never the newest key', async () => {
     const { id, kid: oldKid, envFile } = await freshAccount(emulator, ws, 'retire-robot');
+    // A second on APS's clock between the two keys: APS lists creation times to the second, and keys made in the
+    // same second are never told apart (see key-retirement.test.ts).
+    emulator.clock.setOffset(emulator.clock.offset + 1000);
+    onTestFinished(() => emulator.clock.setOffset(emulator.clock.offset - 1000));
     const rotated = await ws.run(['keys', 'rotate', '--env-file', envFile, '--out', 'retire.pem']);
     const newKid = parseEnv(rotated.stdout).APS_SA_KEY_ID ?? '';
 

@@ -1,9 +1,9 @@
-import type { ServiceAccountKey } from '@aps-ssa/core/admin';
 import { ACCOUNT_FLAG, accountId, adminCall, adminClient } from '../admin-context.js';
 import { CliError } from '../cli-error.js';
 import type { CommandSpec } from '../command.js';
 import { GRACE_FLAG, graceFlag } from '../grace.js';
 import { formatDuration, formatIso } from '../human-time.js';
+import { keyRetirement } from '../key-retirement.js';
 import { writeJson, writeLines } from '../output.js';
 
 export const retireCommand: CommandSpec = {
@@ -27,8 +27,7 @@ export const retireCommand: CommandSpec = {
     const grace = graceFlag(context);
     const admin = adminClient(context);
     const keys = await adminCall(context, () => admin.listKeys(id));
-    const enabled = keys.filter((key) => key.status === 'ENABLED');
-    const newest = enabled.reduce<ServiceAccountKey | undefined>((a, b) => (a === undefined || b.createdAt > a.createdAt ? b : a), undefined);
+    const { current: newest, replaced: older, retireAfter } = keyRetirement(keys, grace);
     const named = kid === undefined ? undefined : keys.find((key) => key.kid === kid);
     if (kid !== undefined && named === undefined) {
       throw new CliError('ERR_CLI_KEY_NOT_FOUND', `Key ${kid} is not a key of service account ${id}. List its keys with aps-ssa keys list --account ${id}.`);
@@ -36,9 +35,14 @@ export const retireCommand: CommandSpec = {
     if (named !== undefined && named === newest) {
       throw new CliError('ERR_CLI_GRACE', `Key ${kid} is the newest enabled key of service account ${id}: no key replaces it, so it is not retired.`);
     }
-    const replaced = named !== undefined ? (named.status === 'ENABLED' ? [named] : []) : enabled.filter((key) => key !== newest);
-    // The grace runs from the replacement's creation, on APS's clock as the admin API reports it.
-    const retireAfter = newest === undefined ? 0 : newest.createdAt.getTime() + grace;
+    if (named?.status === 'ENABLED' && !older.includes(named)) {
+      throw new CliError(
+        'ERR_CLI_GRACE',
+        `Key ${kid} was created in the same second as ${newest!.kid}, the newest enabled key of service account ${id}: APS's times cannot tell ` +
+          `which replaced the other, so it is not retired. If you are sure it is no longer used, aps-ssa keys disable ${kid}.`,
+      );
+    }
+    const replaced = named !== undefined ? older.filter((key) => key === named) : older;
     const now = context.io.now();
     if (named !== undefined && replaced.length > 0 && now < retireAfter) {
       throw new CliError(
