@@ -17,7 +17,7 @@ export { startReceiver, textsOf } from './receivers.js';
 export type { Received, Receiver, Reply } from './receivers.js';
 export { expectNoLeak, mayCarryToken, redirectAttacks, TOKEN_ENDPOINT_SPELLINGS } from './origin-attacks.js';
 export type { AttackReceivers } from './origin-attacks.js';
-export { startTinyproxy, tinyproxyAvailability } from './tinyproxy.js';
+export { startTinyproxy, tinyproxyAvailability, useProxyEnv } from './tinyproxy.js';
 export type { Tinyproxy } from './tinyproxy.js';
 export { revoke } from './revoke.js';
 export { describeOriginAttacks } from './origin-attack-suite.js';

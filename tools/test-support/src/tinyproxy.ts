@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 
 const TINYPROXY = process.env.TINYPROXY_BIN ?? 'tinyproxy';
 
@@ -20,6 +21,25 @@ export function tinyproxyAvailability(): { available: boolean; reason?: string }
   return { available: false, reason };
 }
 
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'all_proxy'];
+
+/**
+ * Replaces the proxy variables of `process.env` with `values` (every other one unset), until `afterEach` puts the
+ * ones of the test run back.
+ */
+export function useProxyEnv(): (values: Record<string, string>) => void {
+  const saved = new Map(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string>): void => {
+    for (const name of PROXY_VARIABLES) delete process.env[name];
+    Object.assign(process.env, values);
+  };
+  afterEach(() => {
+    set({});
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  });
+  return set;
+}
+
 /** A running tinyproxy on a free loopback port, its log readable. */
 export interface Tinyproxy {
   /** `http://127.0.0.1:PORT` (with `user:password@` when started with `basicAuth`). */
@@ -27,6 +47,13 @@ export interface Tinyproxy {
   readonly port: number;
   /** The proxy's own log so far. */
   log(): Promise<string>;
+  /**
+   * How many requests whose target starts with `target` the proxy logged. tinyproxy logs each request line it reads,
+   * before it judges credentials (a request it refused is counted too): a plain-HTTP target sent in absolute form as
+   * `GET http://127.0.0.1:PORT/path HTTP/1.1` (count it with `http://127.0.0.1:PORT/path`), a tunnel as
+   * `CONNECT 127.0.0.1:PORT HTTP/1.1` (count it with `127.0.0.1:PORT`; one per connection, not per request).
+   */
+  requests(target: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -66,6 +93,10 @@ export async function startTinyproxy(options: { basicAuth?: { user: string; pass
     url: `http://${auth}127.0.0.1:${port}`,
     port,
     log,
+    async requests(target) {
+      const targets = [...(await log()).matchAll(/ Request \(file descriptor \d+\): [A-Z]+ (\S+) /g)].map((match) => match[1]!);
+      return targets.filter((logged) => logged.startsWith(target)).length;
+    },
     async close() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
