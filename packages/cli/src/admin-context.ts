@@ -1,4 +1,5 @@
 import { configFromEnv, SsaConfigError, SsaOptionError } from '@aps-ssa/core';
+import { environmentFetch } from '@aps-ssa/core/adapter';
 import { createAdminClient } from '@aps-ssa/core/admin';
 import type { AdminClient } from '@aps-ssa/core/admin';
 import { UsageError } from './cli-error.js';
@@ -45,11 +46,12 @@ export function adminClient(context: CommandContext): AdminClient {
   return adminFromEnv(requireVariables(context, ADMIN_VARIABLES));
 }
 
-/** An admin API client from variables already checked. */
+/** An admin API client from variables already checked, through the proxy they set (see `environmentFetch`). */
 export function adminFromEnv(env: NodeJS.ProcessEnv): AdminClient {
   return createAdminClient({
     clientId: env.APS_CLIENT_ID ?? '',
     clientSecret: env.APS_CLIENT_SECRET ?? '',
+    fetch: environmentFetch(env),
     ...(env.APS_BASE_URL ? { baseUrl: env.APS_BASE_URL } : {}),
   });
 }

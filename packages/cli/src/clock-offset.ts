@@ -17,11 +17,12 @@ export interface ClockOffset {
  * Measures the offset of the server's clock at `baseUrl` (GET of its JWKS). A `Date` header has whole-second
  * resolution and names an instant between sending and receiving, so the estimate is good to about a second
  * plus half the round trip: plenty to judge a five-minute assertion window. `undefined` without a `Date` header.
+ * `send` is the fetch of the command (through the proxy its environment sets).
  */
-export async function measureClockOffset(baseUrl: string, now: () => number): Promise<ClockOffset | undefined> {
+export async function measureClockOffset(baseUrl: string, now: () => number, send: typeof fetch): Promise<ClockOffset | undefined> {
   const url = `${baseUrl}${PROBE_PATH}`;
   const sentAt = now();
-  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
+  const response = await send(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT) });
   const receivedAt = now();
   await response.body?.cancel();
   const offsetMs = estimateClockOffset(response.headers.get('date'), sentAt, receivedAt);

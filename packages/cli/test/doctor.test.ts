@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Emulator } from '@aps-ssa/emulator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startTinyproxy, tinyproxyAvailability } from '@aps-ssa/test-support';
+import type { Tinyproxy } from '@aps-ssa/test-support';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from './cli-process.js';
 import { useEmulatorWorkspace } from './emulator-workspace.js';
 import { freshAccount } from './fixtures.js';
@@ -11,6 +13,10 @@ interface Step {
   detail: string;
   fix?: string;
 }
+
+const { available: tinyproxyAvailable } = tinyproxyAvailability();
+/** The shell's proxy variables, emptied: the spawned doctor sees only the ones a test sets. */
+const NO_PROXY_VARIABLES = Object.fromEntries(['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'].map((name) => [name, '']));
 
 const STEP_NAMES = [
   'APS_CLIENT_ID',
@@ -35,11 +41,11 @@ describe('aps-ssa doctor, spawned against the emulator', () => {
   useEmulatorWorkspace((opened) => ({ emulator, ws } = opened));
   afterEach(() => emulator.clock.setOffset(0));
 
-  async function doctor(envFile: string): Promise<{ code: number | null; steps: Record<string, Step>; ok: boolean; stderr: string }> {
-    const result = await ws.run(['doctor', '--env-file', envFile, '--json']);
+  async function doctor(envFile: string, env?: Record<string, string>): Promise<{ code: number | null; steps: Record<string, Step>; ok: boolean; stderr: string; stdout: string }> {
+    const result = await ws.run(['doctor', '--env-file', envFile, '--json'], { env: { ...NO_PROXY_VARIABLES, ...env } });
     const doc = JSON.parse(result.stdout) as { ok: boolean; steps: Step[] };
     expect(doc.steps.map((s) => s.name)).toEqual(STEP_NAMES);
-    return { code: result.code, ok: doc.ok, steps: Object.fromEntries(doc.steps.map((s) => [s.name, s])), stderr: result.stderr };
+    return { code: result.code, ok: doc.ok, steps: Object.fromEntries(doc.steps.map((s) => [s.name, s])), stderr: result.stderr, stdout: result.stdout };
   }
 
   it('reports the proxy in use, shown without its credentials, and a NO_PROXY bypass', async () => {
@@ -50,6 +56,69 @@ describe('aps-ssa doctor, spawned against the emulator', () => {
     const viaHttp = await freshAccount(emulator, ws, 'proxied-robot-2', { HTTP_PROXY: 'http://proxyuser:proxy-secret-pw@127.0.0.1:9', NO_PROXY: 'localhost,127.0.0.1' });
     const bypassed = await doctor(viaHttp.envFile);
     expect(bypassed.steps.proxy!.detail).toBe('http://127.0.0.1:9 is set, but NO_PROXY lists 127.0.0.1: reached directly.');
+  });
+
+  describe.skipIf(!tinyproxyAvailable)('through a real proxy (tinyproxy): the proxy it reports is the one its requests take', () => {
+    let proxy: Tinyproxy;
+    beforeAll(async () => {
+      proxy = await startTinyproxy({ basicAuth: { user: 'proxyuser', password: 'proxy-secret-pw' } });
+    });
+    afterAll(async () => {
+      await proxy?.close();
+    });
+
+    /**
+     * What went through the proxy during `run`, by the proxy's log: token requests (the admin client's two-legged
+     * token, then the exchange), admin API calls and clock probes.
+     */
+    async function routed(run: () => Promise<void>): Promise<{ tokens: number; admin: number; clock: number }> {
+      const count = async () => ({
+        tokens: await proxy.requests(`${emulator.url}/authentication/v2/token`),
+        admin: await proxy.requests(`${emulator.url}/authentication/v2/service-accounts`),
+        clock: await proxy.requests(`${emulator.url}/authentication/v2/keys`),
+      });
+      const before = await count();
+      await run();
+      const after = await count();
+      return { tokens: after.tokens - before.tokens, admin: after.admin - before.admin, clock: after.clock - before.clock };
+    }
+    const shown = (): string => `http://127.0.0.1:${proxy.port}`;
+
+    it('HTTP_PROXY in the --env-file (credentials included): reported, and the exchange, admin calls and clock probe take it', async () => {
+      const { envFile } = await freshAccount(emulator, ws, 'file-proxied-robot', { HTTP_PROXY: proxy.url });
+      let report: Awaited<ReturnType<typeof doctor>> | undefined;
+      expect(await routed(async () => void (report = await doctor(envFile)))).toEqual({ tokens: 2, admin: 2, clock: 1 });
+      expect(report!.steps.proxy).toEqual({ name: 'proxy', status: 'ok', detail: `${new URL(emulator.url).host} is reached through the proxy ${shown()}.` });
+      expect({ ok: report!.ok, code: report!.code }).toEqual({ ok: true, code: 0 });
+      expect(report!.stdout).not.toMatch(/proxy-secret-pw|proxyuser/);
+    });
+
+    it('HTTP_PROXY in the shell, none in the file: the same', async () => {
+      const { envFile } = await freshAccount(emulator, ws, 'shell-proxied-robot');
+      let report: Awaited<ReturnType<typeof doctor>> | undefined;
+      expect(await routed(async () => void (report = await doctor(envFile, { HTTP_PROXY: proxy.url })))).toEqual({ tokens: 2, admin: 2, clock: 1 });
+      expect(report!.steps.proxy?.detail).toBe(`${new URL(emulator.url).host} is reached through the proxy ${shown()}.`);
+      expect(report!.ok).toBe(true);
+    });
+
+    it('HTTP_PROXY in the shell, NO_PROXY in the file: reported as bypassed, and nothing goes through the proxy', async () => {
+      const { envFile } = await freshAccount(emulator, ws, 'bypassing-robot', { NO_PROXY: '127.0.0.1' });
+      let report: Awaited<ReturnType<typeof doctor>> | undefined;
+      expect(await routed(async () => void (report = await doctor(envFile, { HTTP_PROXY: proxy.url })))).toEqual({ tokens: 0, admin: 0, clock: 0 });
+      expect(report!.steps.proxy?.detail).toBe(`${shown()} is set, but NO_PROXY lists 127.0.0.1: reached directly.`);
+      expect(report!.ok).toBe(true);
+    });
+
+    it('a proxy that answers 407 (no credentials): the exchange fails naming the proxy, with the network fix', async () => {
+      const { envFile } = await freshAccount(emulator, ws, 'refused-proxy-robot', { HTTP_PROXY: shown() });
+      const { steps, code } = await doctor(envFile);
+      expect(code).toBe(1);
+      expect(steps.exchange).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining(`through the proxy ${shown()}: Proxy Authentication Required (407)`),
+        fix: 'Check APS_BASE_URL, the network and any proxy.',
+      });
+    });
   });
 
   it('passes every step and exits 0 when a token is obtained', async () => {

@@ -9,7 +9,7 @@ import {
   SsaConfigError,
 } from '@aps-ssa/core';
 import type { AssertionSigner, SsaConfigProblem } from '@aps-ssa/core';
-import { configFromEnvWithoutKey, decodeJwt, describeSkew, judgeClockSkew, proxySettings, showProxy } from '@aps-ssa/core/adapter';
+import { configFromEnvWithoutKey, decodeJwt, describeSkew, environmentFetch, judgeClockSkew, proxyFor, proxySettings, showProxy } from '@aps-ssa/core/adapter';
 import type { ServiceAccount, ServiceAccountKey } from '@aps-ssa/core/admin';
 import type { KeyObject } from 'node:crypto';
 import { adminFromEnv } from '../admin-context.js';
@@ -91,28 +91,33 @@ async function diagnoseWith(context: CommandContext, signer: AssertionSigner | u
   if (valid('APS_BASE_URL')) steps.push(proxyStep(env, config?.baseUrl ?? (env.APS_BASE_URL || DEFAULT_BASE_URL)));
   steps.push(
     valid('APS_BASE_URL')
-      ? await clockStep(config?.baseUrl ?? (env.APS_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, ''), now)
+      ? await clockStep(config?.baseUrl ?? (env.APS_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, ''), now, env)
       : { name: 'clock', status: 'skip', detail: 'skipped: APS_BASE_URL is not valid.' },
   );
   steps.push(
     config === undefined || assertion === undefined
       ? { name: 'exchange', status: 'skip', detail: NEEDS_CONFIG }
-      : await exchangeStep(config, assertion, now),
+      : await exchangeStep(config, assertion, now, env),
   );
   return steps;
 }
 
-/** The proxy the exchange goes through (`HTTPS_PROXY`/`HTTP_PROXY`, unless `NO_PROXY` lists the host), shown without its credentials. */
+/**
+ * The proxy the doctor's requests go through: core's reading (`proxyFor`) of the command's environment (this shell's
+ * variables overlaid with the `--env-file`s), which every request of the doctor is sent with, so that the report and
+ * the route agree. Shown without its credentials.
+ */
 function proxyStep(env: NodeJS.ProcessEnv, baseUrl: string): Step {
-  const { httpsProxy, httpProxy, noProxy } = proxySettings(env);
   const url = new URL(baseUrl);
-  const proxy = url.protocol === 'https:' ? (httpsProxy ?? httpProxy) : httpProxy;
-  if (proxy === undefined) return { name: 'proxy', status: 'ok', detail: `none (no HTTPS_PROXY or HTTP_PROXY): ${url.host} is reached directly.` };
-  const listed = (noProxy ?? '').split(/[\s,]+/).filter(Boolean);
-  const bypassed = listed.some((entry) => entry === '*' || url.hostname === entry.replace(/^\./, '') || url.hostname.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
-  return bypassed
-    ? { name: 'proxy', status: 'ok', detail: `${showProxy(proxy)} is set, but NO_PROXY lists ${url.hostname}: reached directly.` }
-    : { name: 'proxy', status: 'ok', detail: `${url.host} is reached through the proxy ${showProxy(proxy)}${noProxy ? ` (NO_PROXY=${noProxy})` : ''}.` };
+  const proxy = proxyFor(url, env);
+  if (proxy !== undefined) {
+    const { noProxy } = proxySettings(env);
+    return { name: 'proxy', status: 'ok', detail: `${url.host} is reached through the proxy ${showProxy(proxy)}${noProxy ? ` (NO_PROXY=${noProxy})` : ''}.` };
+  }
+  const set = proxyFor(url, { ...env, NO_PROXY: '', no_proxy: '' });
+  return set === undefined
+    ? { name: 'proxy', status: 'ok', detail: `none (no ${url.protocol === 'https:' ? 'HTTPS_PROXY or HTTP_PROXY' : 'HTTP_PROXY'}): ${url.host} is reached directly.` }
+    : { name: 'proxy', status: 'ok', detail: `${showProxy(set)} is set, but NO_PROXY lists ${url.hostname}: reached directly.` };
 }
 
 interface ConfigReading {
@@ -282,12 +287,13 @@ function assertionStep(assertion: string, config: SigningConfig, now: () => numb
   };
 }
 
-async function clockStep(baseUrl: string, now: () => number): Promise<Step> {
+async function clockStep(baseUrl: string, now: () => number, env: NodeJS.ProcessEnv): Promise<Step> {
   let measured;
   try {
-    measured = await measureClockOffset(baseUrl, now);
+    measured = await measureClockOffset(baseUrl, now, environmentFetch(env));
   } catch (error) {
-    const reason = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     return { name: 'clock', status: 'fail', detail: `Could not reach ${baseUrl} (${reason}).`, fix: NETWORK_FIX };
   }
   if (measured === undefined) {
@@ -300,10 +306,10 @@ async function clockStep(baseUrl: string, now: () => number): Promise<Step> {
   return judged === 'notable' ? { name: 'clock', status: 'warn', detail, fix } : { name: 'clock', status: 'ok', detail };
 }
 
-async function exchangeStep(config: SigningConfig, assertion: string, now: () => number): Promise<Step> {
+async function exchangeStep(config: SigningConfig, assertion: string, now: () => number, env: NodeJS.ProcessEnv): Promise<Step> {
   try {
     const { baseUrl, clientId, clientSecret } = config;
-    const result = await exchangeAssertion({ baseUrl, clientId, clientSecret, assertion, now });
+    const result = await exchangeAssertion({ baseUrl, clientId, clientSecret, assertion, now, fetch: environmentFetch(env) });
     const jti = decodeJwt(result.accessToken)?.claims.jti;
     return {
       name: 'exchange',

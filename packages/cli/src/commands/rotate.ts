@@ -1,5 +1,6 @@
 import { createAssertion, exchangeAssertion } from '@aps-ssa/core';
 import type { AdminClient, CreatedKey } from '@aps-ssa/core/admin';
+import { environmentFetch } from '@aps-ssa/core/adapter';
 import { CliError, UsageError } from '../cli-error.js';
 import { ACCOUNT_FLAG, ADMIN_VARIABLES, accountId, adminCall, adminFromEnv, requireVariables } from '../admin-context.js';
 import { stringFlag } from '../command.js';
@@ -110,6 +111,7 @@ async function prove(context: CommandContext, env: NodeJS.ProcessEnv, serviceAcc
     clientSecret: env.APS_CLIENT_SECRET ?? '',
     assertion,
     now: context.io.now,
+    fetch: environmentFetch(env),
   });
 }
 

@@ -1,9 +1,9 @@
 import { exchangeAssertion } from '@aps-ssa/core';
-import { decodeJwt } from '@aps-ssa/core/adapter';
+import { decodeJwt, environmentFetch } from '@aps-ssa/core/adapter';
 import type { CommandSpec } from '../command.js';
 import { formatIso } from '../human-time.js';
 import { writeJson, writeLines } from '../output.js';
-import { readConfig } from '../service-account-config.js';
+import { commandEnv, readConfig } from '../service-account-config.js';
 import { SIGNER_FLAG, loadSignerModule } from '../signer-module.js';
 import { signAssertion } from './assertion.js';
 
@@ -33,6 +33,7 @@ export const tokenCommand: CommandSpec = {
       clientSecret: config.clientSecret,
       assertion,
       now: context.io.now,
+      fetch: environmentFetch(commandEnv(context)),
     });
     if (!context.json) {
       writeLines(context.io, [result.accessToken]);

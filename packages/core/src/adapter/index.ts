@@ -29,5 +29,5 @@ export { MAX_REDIRECTS, CREDENTIAL_HEADERS, BODY_HEADERS, isRedirectStatus, keep
 export { BearerHeader, answersWithFreshToken, freshTokenAfter401, currentToken, isOneShotBody } from '../client/token-replay.js';
 export { normalizeOutboundOptions } from '../client/outbound-options.js';
 export type { OutboundOptions } from '../client/outbound-options.js';
-export { proxySettings, showProxy } from '../http/proxy.js';
+export { environmentFetch, proxyFor, proxySettings, showProxy } from '../http/proxy.js';
 export type { ProxySettings } from '../http/proxy.js';

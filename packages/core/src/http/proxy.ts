@@ -62,9 +62,38 @@ export function environmentDispatcher(env: NodeJS.ProcessEnv = process.env): Dis
 }
 
 /**
+ * The proxy a request for `url` goes through with `env`'s settings, or `undefined` when it goes directly: the rules
+ * of undici's `EnvHttpProxyAgent`, which {@link environmentDispatcher} builds (an `https:` URL takes `HTTPS_PROXY`,
+ * else `HTTP_PROXY`; `NO_PROXY` is `*`, or a list of hosts, each the host itself and its subdomains, with an optional
+ * leading `.` or `*.` and `:port`). What `aps-ssa doctor` reports, so that it names the route the exchange takes.
+ *
+ * @example
+ * ```ts
+ * proxyFor('https://developer.api.autodesk.com/', { HTTPS_PROXY: 'http://proxy.corp:3128' }); // 'http://proxy.corp:3128'
+ * proxyFor('https://developer.api.autodesk.com/', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.autodesk.com' }); // undefined
+ * ```
+ */
+export function proxyFor(url: string | URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const target = new URL(url);
+  const { httpsProxy, httpProxy, noProxy = '' } = proxySettings(env);
+  const proxy = target.protocol === 'https:' ? (httpsProxy ?? httpProxy) : httpProxy;
+  if (proxy === undefined || noProxy === '*') return undefined;
+  const hostname = target.hostname.toLowerCase();
+  const port = Number.parseInt(target.port, 10) || (target.protocol === 'https:' ? 443 : 80);
+  const bypassed = noProxy.split(/[,\s]/).some((entry) => {
+    if (entry === '') return false;
+    const [, named = entry, entryPort = '0'] = /^(.+):(\d+)$/.exec(entry) ?? [];
+    const host = named.replace(/^\*?\./, '').toLowerCase();
+    if (entryPort !== '0' && Number.parseInt(entryPort, 10) !== port) return false;
+    return hostname === host || hostname.endsWith(`.${host}`);
+  });
+  return bypassed ? undefined : proxy;
+}
+
+/**
  * The fetch every outbound path of aps-ssa uses by default: the global fetch, through `dispatcher` when one is
- * given, else through the environment's proxy when `HTTPS_PROXY`/`HTTP_PROXY` is set (read at each request, so a
- * proxy set after start-up is honoured).
+ * given, else through the proxy of the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see
+ * {@link environmentFetch}).
  *
  * @throws {SsaOptionError} when `dispatcher` is not an undici dispatcher.
  *
@@ -74,25 +103,33 @@ export function environmentDispatcher(env: NodeJS.ProcessEnv = process.env): Dis
  * ```
  */
 export function proxiedFetch(dispatcher?: unknown): typeof fetch {
-  if (dispatcher !== undefined) {
-    if (typeof (dispatcher as Dispatcher | null)?.dispatch !== 'function') {
-      throw new SsaOptionError('dispatcher', `\`dispatcher\` must be an undici Dispatcher (an Agent, a ProxyAgent...), got ${describeType(dispatcher)}.`);
-    }
-    return (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+  if (dispatcher === undefined) return environmentFetch();
+  if (typeof (dispatcher as Dispatcher | null)?.dispatch !== 'function') {
+    throw new SsaOptionError('dispatcher', `\`dispatcher\` must be an undici Dispatcher (an Agent, a ProxyAgent...), got ${describeType(dispatcher)}.`);
   }
+  return (input, init) => globalThis.fetch(input, { ...init, dispatcher } as RequestInit);
+}
+
+/**
+ * The global fetch through the proxy that `env` sets (`HTTPS_PROXY`/`HTTP_PROXY`, unless `NO_PROXY` lists the host;
+ * read at each request, so a proxy set after start-up is honoured), directly when it sets none. A failure through
+ * the proxy (undici's proxy agent turns its `407` into one) is a fetch failure that names the proxy. The CLI passes the environment its `--env-file`s
+ * make, so that the proxy `aps-ssa doctor` reports is the one its requests take.
+ *
+ * @example
+ * ```ts
+ * const send = environmentFetch({ ...process.env, HTTPS_PROXY: 'http://proxy.corp:3128' });
+ * ```
+ */
+export function environmentFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
   return async (input, init) => {
-    const proxy = environmentDispatcher();
+    const proxy = environmentDispatcher(env);
     if (proxy === undefined) return globalThis.fetch(input, init);
-    let response: Response;
     try {
-      response = await globalThis.fetch(input, { ...init, dispatcher: proxy } as unknown as RequestInit);
+      return await globalThis.fetch(input, { ...init, dispatcher: proxy } as unknown as RequestInit);
     } catch (error) {
-      throw throughProxy(error, input);
+      throw throughProxy(error, input, env);
     }
-    if (response.status !== 407) return response;
-    // The proxy's answer, not APS's: read as APS's, it would pass for a refused client.
-    await response.body?.cancel();
-    throw throughProxy(new TypeError('fetch failed', { cause: new Error('HTTP 407 Proxy Authentication Required') }), input);
   };
 }
 
@@ -100,13 +137,13 @@ export function proxiedFetch(dispatcher?: unknown): typeof fetch {
  * A fetch failure through the environment's proxy, its cause naming the proxy (scheme, host and port: never its
  * credentials) beside the original code, so that "Could not reach the token endpoint" says which proxy to look at.
  */
-function throughProxy(error: unknown, input: Parameters<typeof fetch>[0]): unknown {
+function throughProxy(error: unknown, input: Parameters<typeof fetch>[0], env: NodeJS.ProcessEnv): unknown {
   if (!(error instanceof TypeError)) return error;
-  const target = new URL(input instanceof Request ? input.url : String(input));
-  const settings = proxySettings();
-  const proxy = target.protocol === 'https:' ? (settings.httpsProxy ?? settings.httpProxy) : settings.httpProxy;
+  const proxy = proxyFor(input instanceof Request ? input.url : String(input), env);
   if (proxy === undefined) return error;
   const original = error.cause as NodeJS.ErrnoException | undefined;
-  const detail = original?.code ?? original?.message ?? error.message;
+  // undici's own errors say what the proxy answered in their message ("Proxy Authentication Required (407)", "Proxy
+  // response (407) !== 200 when HTTP Tunneling"); a socket's error says it in its code (ECONNREFUSED).
+  const detail = original?.code?.startsWith('UND_ERR_') === true ? original.message : (original?.code ?? original?.message ?? error.message);
   return new TypeError(error.message, { cause: new Error(`through the proxy ${showProxy(proxy)}: ${detail}; check HTTPS_PROXY/HTTP_PROXY, its credentials and NO_PROXY`) });
 }

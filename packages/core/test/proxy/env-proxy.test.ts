@@ -2,30 +2,24 @@
 // default (undici's EnvHttpProxyAgent), NO_PROXY bypasses it, a `dispatcher` option replaces it; a real tinyproxy
 // process stands between them and the emulator, and its own log says what went through it.
 import { ProxyAgent } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '@aps-ssa/emulator';
-import { startTinyproxy, tinyproxyAvailability, useEmulator } from '@aps-ssa/test-support';
+import { startTinyproxy, tinyproxyAvailability, useEmulator, useProxyEnv } from '@aps-ssa/test-support';
 import type { Tinyproxy } from '@aps-ssa/test-support';
 import { createApsClient, createTokenProvider, SsaError } from '../../src/index.js';
 import { createAdminClient } from '../../src/admin/index.js';
 
 const { available } = tinyproxyAvailability();
-const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
 let emulator: Emulator;
 useEmulator((started) => (emulator = started));
 let proxy: Tinyproxy;
 let guarded: Tinyproxy;
-const saved = new Map(PROXY_VARIABLES.map((name) => [name, process.env[name]]));
+const setProxyEnv = useProxyEnv();
 
-function setProxyEnv(values: Record<string, string>): void {
-  for (const name of PROXY_VARIABLES) delete process.env[name];
-  Object.assign(process.env, values);
-}
-
-/** The request lines tinyproxy logged for a path (absolute-form: `POST http://127.0.0.1:PORT/path`). */
+/** The requests tinyproxy logged for a path (absolute form: `POST http://127.0.0.1:PORT/path`). */
 async function proxied(through: Tinyproxy, path: string): Promise<number> {
-  return (await through.log()).split('\n').filter((line) => line.includes(`${emulator.url}${path}`)).length;
+  return through.requests(`${emulator.url}${path}`);
 }
 
 /** The exchange's error (the cause of the provider's `SsaTokenUnavailableError`). */
@@ -44,10 +38,6 @@ describe.skipIf(!available)('through a real proxy (tinyproxy)', () => {
   beforeAll(async () => {
     proxy = await startTinyproxy();
     guarded = await startTinyproxy({ basicAuth: { user: 'proxyuser', password: 'proxy-secret-pw' } });
-  });
-  afterEach(() => {
-    setProxyEnv({});
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
   });
   afterAll(async () => {
     await proxy?.close();
@@ -97,18 +87,25 @@ describe.skipIf(!available)('through a real proxy (tinyproxy)', () => {
     }
   });
 
-  it('a proxy answering 407 gives a typed error that names the proxy', async () => {
+  // tinyproxy (1.11) answers 407 Proxy Authentication Required to a request without a Proxy-Authorization header,
+  // and 401 Unauthorized (with WWW-Authenticate, as an origin server would) to one whose credentials are wrong.
+  // undici's proxy agent turns a 407 into an error ("Proxy Authentication Required (407)"), so the first is a
+  // network failure that names the proxy; the second reaches core as the token endpoint's own 401.
+  it('a proxy answering 407 gives a typed error that names the proxy and the 407', async () => {
     setProxyEnv({ HTTP_PROXY: `http://127.0.0.1:${guarded.port}` });
+    const before = await proxied(guarded, '/authentication/v2/token');
     const cause = await exchangeFailure();
     expect(cause.code).toBe('ERR_SSA_NETWORK');
-    expect(cause.message).toContain(`through the proxy http://127.0.0.1:${guarded.port}`);
+    expect(cause.message).toContain(`through the proxy http://127.0.0.1:${guarded.port}: Proxy Authentication Required (407)`);
     expect(cause.message).toContain('HTTPS_PROXY/HTTP_PROXY');
+    // The proxy read the request (its log shows it) and refused it: the 407 was its answer, not a failure to connect.
+    expect(await proxied(guarded, '/authentication/v2/token')).toBe(before + 1);
     // With its credentials in the URL, the same proxy lets the exchange through.
     setProxyEnv({ HTTP_PROXY: guarded.url });
     const allowed = createTokenProvider({ env: emulator.seed.env });
     try {
       await allowed.getToken();
-      expect(await proxied(guarded, '/authentication/v2/token')).toBeGreaterThanOrEqual(1);
+      expect(await proxied(guarded, '/authentication/v2/token')).toBe(before + 2);
     } finally {
       await allowed.close();
     }
