@@ -54,8 +54,12 @@ export function nestModules() {
       {
         name: 'aps-ssa:nest-modules',
         enforce: 'pre',
-        resolveId(source, _importer, options) {
-          return redirected(source) ? this.resolve(source, importer, { ...options, skipSelf: true }) : null;
+        async resolveId(source, _importer, options) {
+          if (!redirected(source)) return null;
+          const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+          // No falling back to the workspace's copy: that would run the tests on the wrong NestJS.
+          if (resolved === null) this.error(`NEST_MODULES_DIR=${dir}: ${source} is not installed there`);
+          return resolved;
         },
       },
     ],
