@@ -1,3 +1,3 @@
-import { projectConfig } from '../../vitest.shared.mjs';
+import { nestModules, projectConfig } from '../../vitest.shared.mjs';
 
-export default projectConfig(import.meta.dirname);
+export default projectConfig(import.meta.dirname, nestModules());

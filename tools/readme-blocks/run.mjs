@@ -163,9 +163,12 @@ function commandOf(block, dir, cwd) {
  * example run after it imports (the one a reader pastes next), or that a package it names depends on.
  */
 function checkInstall(block, session) {
-  const named = installCommands(block.code);
+  const specs = installCommands(block.code).map(parseSpec);
+  const named = specs.map((spec) => spec.name);
   const unknown = named.filter((pkg) => !(pkg in session.installed));
   if (unknown.length > 0) return { ok: false, failure: `${blockId(block)}: installs ${unknown.join(', ')}, which is neither an @aps-ssa package nor pinned in the root package.json` };
+  const otherVersion = specs.filter(({ name, version }) => version !== undefined && !matchesPin(session.installed[name], version));
+  if (otherVersion.length > 0) return { ok: false, failure: `${blockId(block)}: installs ${otherVersion.map(({ name, version }) => `${name}@${version} (the root package.json pins ${session.installed[name]})`).join(', ')}` };
   const imported = new Set();
   const example = extractBlocks(ROOT, block.file).find((other) => other.line > block.line && other.lang !== 'sh' && planOf(other).mode !== 'skip');
   for (const other of example ? [example] : []) {
@@ -178,6 +181,17 @@ function checkInstall(block, session) {
   const missing = [...imported].filter((pkg) => !provided.has(pkg));
   if (missing.length > 0) return { ok: false, failure: `${blockId(block)}: \`${block.code.trim()}\` does not install ${missing.join(', ')}, which the example at ${example ? blockId(example) : ''} imports` };
   return { ok: true };
+}
+
+/** `name` or `name@version` (`@nestjs/core@11`), as `npm install` reads it. */
+function parseSpec(word) {
+  const at = word.indexOf('@', 1);
+  return at === -1 ? { name: word } : { name: word.slice(0, at), version: word.slice(at + 1) };
+}
+
+/** Whether a version an install block asks for (a major such as `11`, or an exact version) is the pinned one's. */
+function matchesPin(pinned, version) {
+  return pinned === version || pinned.startsWith(`${version}.`);
 }
 
 function dependenciesOf(dir, pkg) {

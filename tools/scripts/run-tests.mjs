@@ -7,9 +7,12 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-// `--exclude=<project>[,<project>]` (Nx's own option, passed on) leaves those projects out, and out of the count.
+// `--exclude=<project>[,<project>]` (Nx's own option, passed on) leaves those projects out, and out of the count;
+// `--projects=<project>[,<project>]` (also Nx's) runs and counts only those.
 const extra = process.argv.slice(2);
-const excluded = new Set(extra.filter((arg) => arg.startsWith('--exclude=')).flatMap((arg) => arg.slice('--exclude='.length).split(',')));
+const listed = (option) => extra.filter((arg) => arg.startsWith(`${option}=`)).flatMap((arg) => arg.slice(option.length + 1).split(','));
+const excluded = new Set(listed('--exclude'));
+const only = new Set(listed('--projects'));
 const projectDirs = ['packages', 'apps', 'tools']
   .flatMap((group) => {
     const dir = join(root, group);
@@ -19,7 +22,7 @@ const projectDirs = ['packages', 'apps', 'tools']
     const manifest = join(root, dir, 'package.json');
     if (!existsSync(manifest)) return false;
     const { name, scripts } = JSON.parse(readFileSync(manifest, 'utf8'));
-    return scripts?.test !== undefined && !excluded.has(name);
+    return scripts?.test !== undefined && !excluded.has(name) && (only.size === 0 || only.has(name));
   });
 
 for (const dir of projectDirs) rmSync(join(root, dir, 'test-results', 'vitest.json'), { force: true });

@@ -5,6 +5,7 @@ export { FAST_FAILURE } from './fast-failure.js';
 export { listen } from './listen.js';
 export { logged } from './logged.js';
 export { serveHono } from './serve-hono.js';
+export { itLoadsExpectedNest } from './nest-version.js';
 export { describeSampleMain } from './sample-main.js';
 export { sampleRouteScenarios, sharedSampleScenarios, UNAVAILABLE, useSampleApp } from './sample-app.js';
 export type { SampleAppHarness } from './sample-app.js';
