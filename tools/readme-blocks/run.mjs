@@ -40,8 +40,8 @@ const TSCONFIG = {
 
 /**
  * How a block is treated, from its markers: `skip` (with the reason) for `needs:` and `not-runnable:`,
- * `install` for a block of `npm install` lines, `serve` (with the path to ask, and `sigterm` for `, sigterm`) for
- * `run: serve`, else `run`. A continuation without a `run:` marker of its own is run as the block it continues.
+ * `install` for a block of `npm install` lines, `serve` (with the path to ask, `sigterm` for `, sigterm` and `apsDown`
+ * for `, aps down`) for `run: serve`, else `run`. A continuation without a `run:` marker of its own is run as the block it continues.
  * `run: softhsm2` (`run: softhsm2 token LABEL`) adds `softhsm: { token }`, or is a skip where SoftHSM2 is missing
  * (not under CI=true: there the block fails).
  */
@@ -55,8 +55,8 @@ export function planOf(block) {
   }
   const serve = [...block.markers, ...(block.base?.markers ?? [])].find((marker) => marker.kind === 'run' && marker.value.startsWith('serve'));
   if (serve) {
-    const [path, then] = serve.value.slice('serve'.length).split(',').map((part) => part.trim());
-    return { mode: 'serve', path: path || undefined, sigterm: then === 'sigterm' };
+    const [path, ...options] = serve.value.slice('serve'.length).split(',').map((part) => part.trim());
+    return { mode: 'serve', path: path || undefined, sigterm: options.includes('sigterm'), apsDown: options.includes('aps down') };
   }
   if (block.lang === 'sh' && installCommands(block.code) !== undefined) return { mode: 'install' };
   return { mode: 'run' };
@@ -136,6 +136,8 @@ export async function runBlock(block, session) {
   const [command, args] = commandOf(block, session.dir, cwd);
   if (plan.softhsm && softHsmMissing()) return done({ ok: false, failure: `${id}: needs SoftHSM2, and CI=true forbids skipping it: ${softHsmMissing()}` });
   const emulator = await startEmulator({ port: 0 });
+  // `aps down`: every token exchange of the block answers 503, so that what it does without a token shows.
+  if (plan.apsDown) emulator.faults.inject({ kind: 'server-error', status: 503, endpoint: 'token', count: 1_000_000 });
   try {
     const port = await freePort();
     const importer = join(session.dir, 'node_modules', '@aps-ssa', 'pkcs11', 'bin', 'aps-ssa-pkcs11.js');
@@ -152,7 +154,7 @@ export async function runBlock(block, session) {
       PATH: `${join(session.dir, 'node_modules', '.bin')}:${process.env.PATH}`,
       ...(session.redisUrl && { REDIS_URL: session.redisUrl }),
     };
-    const result = await run(command, args, cwd, env, plan.mode === 'serve' ? { port, path: plan.path, sigterm: plan.sigterm } : undefined);
+    const result = await run(command, args, cwd, env, plan.mode === 'serve' ? { port, path: plan.path, sigterm: plan.sigterm, apsDown: plan.apsDown } : undefined);
     const shown = `${command === process.execPath ? 'node' : command} ${args.map((arg) => (arg.startsWith('/') ? relative(cwd, arg) : arg)).join(' ')}`;
     if (result.ok) return done({ ok: true });
     return done({ ok: false, failure: `${id}${continued}: \`${shown}\` (in ${cwd}) ${result.ending}\n${tail(result.output)}` });
@@ -210,7 +212,7 @@ function dependenciesOf(dir, pkg) {
 
 /**
  * Runs a command in its own process group until it exits (ok when it exits 0) or, with `serve`, until
- * `http://127.0.0.1:PORT/path` answers (2xx when a path is given), then kills the group (with `serve.sigterm`: sends
+ * `http://127.0.0.1:PORT/path` answers (2xx when a path is given; 503 with `serve.apsDown`), then kills the group (with `serve.sigterm`: sends
  * the command SIGTERM first, and it passes only if it then exits 0). At most BLOCK_TIMEOUT.
  */
 function run(command, args, cwd, extraEnv = {}, serve = undefined) {
@@ -249,14 +251,15 @@ function run(command, args, cwd, extraEnv = {}, serve = undefined) {
   });
 }
 
-async function poll({ port, path }, stopped, answered, finish) {
+async function poll({ port, path, apsDown }, stopped, answered, finish) {
   const url = `http://127.0.0.1:${port}${path ?? '/'}`;
   while (!stopped()) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      // With APS down, a request waits for the provider's retries (20 s by default) before it is answered.
+      const response = await fetch(url, { signal: AbortSignal.timeout(apsDown ? BLOCK_TIMEOUT : 10_000) });
       const body = await response.text();
-      if (path === undefined || response.ok) return answered(`answered ${response.status}`);
-      return finish(false, `answered GET ${path ?? '/'} with ${response.status}: ${body.slice(0, 500)}`);
+      if (path === undefined || (apsDown ? response.status === 503 : response.ok)) return answered(`answered ${response.status}`);
+      return finish(false, `answered GET ${path ?? '/'} with ${response.status}${apsDown ? ' (APS down: 503 expected)' : ''}: ${body.slice(0, 500)}`);
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -51,14 +51,15 @@ describe('<!-- continues -->', () => {
     expect(unknown.continuationError).toMatch(/expected nothing, `before TEXT` or `instead of TEXT`/);
   });
 
-  it('is run as the block it continues, unless it has a run marker of its own', () => {
-    const [, inherited, own, stopped] = blocksOf(
+  it('is run as the block it continues, unless it has a run marker of its own (sigterm, aps down)', () => {
+    const [, inherited, own, stopped, down] = blocksOf(
       `${app}\n<!-- continues -->\n${fence}ts\na();\n${fence}\n\n<!-- continues -->\n<!-- run: serve /profile -->\n${fence}ts\nb();\n${fence}\n\n` +
-        `<!-- continues -->\n<!-- run: serve /me, sigterm -->\n${fence}ts\nc();\n${fence}\n`,
+        `<!-- continues -->\n<!-- run: serve /me, sigterm -->\n${fence}ts\nc();\n${fence}\n\n<!-- continues -->\n<!-- run: serve /me, aps down -->\n${fence}ts\nd();\n${fence}\n`,
     );
-    expect(planOf(inherited)).toEqual({ mode: 'serve', path: '/me', sigterm: false });
-    expect(planOf(own)).toEqual({ mode: 'serve', path: '/profile', sigterm: false });
-    expect(planOf(stopped)).toEqual({ mode: 'serve', path: '/me', sigterm: true });
+    expect(planOf(inherited)).toEqual({ mode: 'serve', path: '/me', sigterm: false, apsDown: false });
+    expect(planOf(own)).toEqual({ mode: 'serve', path: '/profile', sigterm: false, apsDown: false });
+    expect(planOf(stopped)).toEqual({ mode: 'serve', path: '/me', sigterm: true, apsDown: false });
+    expect(planOf(down)).toEqual({ mode: 'serve', path: '/me', sigterm: false, apsDown: true });
   });
 });
 
