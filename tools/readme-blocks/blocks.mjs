@@ -18,8 +18,8 @@ export function readmeFiles(root) {
 /**
  * The blocks of one README, each `{ file, line, lang, code, markers }`. `line` is the fence's line (1-based);
  * `markers` are the HTML comment lines directly above it, as `{ kind, value }` (`<!-- needs: aps -->` is
- * `{ kind: 'needs', value: 'aps' }`). A continuation (`<!-- continues -->`) also has `base` and `program`
- * (see continueBlock).
+ * `{ kind: 'needs', value: 'aps' }`; `<!-- continues -->` is `{ kind: 'continues', value: '' }`). A continuation also
+ * has `base` and `program`, or `continuationError` (see continueBlock).
  */
 export function extractBlocks(root, file) {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');

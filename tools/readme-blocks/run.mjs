@@ -40,10 +40,10 @@ const TSCONFIG = {
 
 /**
  * How a block is treated, from its markers: `skip` (with the reason) for `needs:` and `not-runnable:`,
- * `install` for a block of `npm install` lines, `serve` (with the path to ask, `sigterm` for `, sigterm` and `apsDown`
- * for `, aps down`) for `run: serve`, else `run`. A continuation without a `run:` marker of its own is run as the block it continues.
- * `run: softhsm2` (`run: softhsm2 token LABEL`) adds `softhsm: { token }`, or is a skip where SoftHSM2 is missing
- * (not under CI=true: there the block fails).
+ * `install` for a block of `npm install` lines, `serve` (with the path to ask, `sigterm` for `, sigterm` and
+ * `apsDown` for `, aps down`) for `run: serve`, else `run`. A continuation without a `run:` marker of its own is run
+ * as the block it continues. `run: softhsm2` (`run: softhsm2 token LABEL`) adds `softhsm: { token }`, or is a skip
+ * where SoftHSM2 is missing (not under CI=true: there the block fails).
  */
 export function planOf(block) {
   const skip = block.markers.find((marker) => marker.kind === 'needs' || marker.kind === 'not-runnable');
@@ -212,8 +212,8 @@ function dependenciesOf(dir, pkg) {
 
 /**
  * Runs a command in its own process group until it exits (ok when it exits 0) or, with `serve`, until
- * `http://127.0.0.1:PORT/path` answers (2xx when a path is given; 503 with `serve.apsDown`), then kills the group (with `serve.sigterm`: sends
- * the command SIGTERM first, and it passes only if it then exits 0). At most BLOCK_TIMEOUT.
+ * `http://127.0.0.1:PORT/path` answers (2xx when a path is given; 503 with `serve.apsDown`), then kills the group
+ * (with `serve.sigterm`: sends the command SIGTERM first, and it passes only if it then exits 0). At most BLOCK_TIMEOUT.
  */
 function run(command, args, cwd, extraEnv = {}, serve = undefined) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') && !key.startsWith('APS_')));
