@@ -18,7 +18,8 @@ export function readmeFiles(root) {
 /**
  * The blocks of one README, each `{ file, line, lang, code, markers }`. `line` is the fence's line (1-based);
  * `markers` are the HTML comment lines directly above it, as `{ kind, value }` (`<!-- needs: aps -->` is
- * `{ kind: 'needs', value: 'aps' }`).
+ * `{ kind: 'needs', value: 'aps' }`; `<!-- continues -->` is `{ kind: 'continues', value: '' }`). A continuation also
+ * has `base` and `program`, or `continuationError` (see continueBlock).
  */
 export function extractBlocks(root, file) {
   const lines = readFileSync(join(root, file), 'utf8').split('\n');
@@ -38,7 +39,42 @@ export function extractBlocks(root, file) {
     }
     index = end;
   }
+  for (const block of blocks) continueBlock(block, blocks);
   return blocks;
+}
+
+/**
+ * A block marked `<!-- continues -->` is the rest of the nearest block above it (same language, not marked as not
+ * run, not itself a continuation): it gets `base` (that block) and `program`, the one program a reader ends up with,
+ * the fragment appended to it (ES modules hoist its imports), or with `continues: before TEXT` inserted before the
+ * base's first line starting with TEXT, or with `continues: instead of TEXT` in place of that line. What cannot be
+ * combined gets `continuationError` instead.
+ */
+function continueBlock(block, blocks) {
+  const marker = block.markers.find((candidate) => candidate.kind === 'continues');
+  if (marker === undefined) return;
+  const base = blocks.findLast(
+    (other) => other.line < block.line && other.lang === block.lang && !other.markers.some((m) => ['continues', 'needs', 'not-runnable'].includes(m.kind)),
+  );
+  if (base === undefined) {
+    block.continuationError = `no ${block.lang} block above it to continue (one that is run and is not itself a continuation)`;
+    return;
+  }
+  block.base = base;
+  const where = /^(before|instead of)\s+(.+)$/.exec(marker.value);
+  if (marker.value !== '' && where === null) {
+    block.continuationError = `\`continues: ${marker.value}\`: expected nothing, \`before TEXT\` or \`instead of TEXT\``;
+    return;
+  }
+  const lines = base.code.trimEnd().split('\n');
+  const at = where ? lines.findIndex((line) => line.trimStart().startsWith(where[2])) : lines.length;
+  if (at === -1) {
+    block.continuationError = `the block it continues (line ${base.line}) has no line starting with \`${where[2]}\``;
+    return;
+  }
+  const fragment = block.code.trimEnd().split('\n');
+  lines.splice(at, where?.[1] === 'instead of' ? 1 : 0, ...fragment);
+  block.program = `${lines.join('\n')}\n`;
 }
 
 // The markers of a block are the HTML comment lines of the paragraph right above its fence (blank lines between
@@ -48,8 +84,8 @@ function markersAbove(lines, fenceIndex) {
   while (index >= 0 && lines[index].trim() === '') index--;
   const markers = [];
   for (; index >= 0 && lines[index].trim() !== '' && !/^\s*(`{3,}|~{3,}|#)/.test(lines[index]); index--) {
-    const comment = /^\s*<!--\s*([\w-]+):\s*(.*?)\s*-->\s*$/.exec(lines[index]);
-    if (comment) markers.unshift({ kind: comment[1], value: comment[2] });
+    const comment = /^\s*<!--\s*([\w-]+)(?::\s*(.*?))?\s*-->\s*$/.exec(lines[index]);
+    if (comment) markers.unshift({ kind: comment[1], value: comment[2] ?? '' });
   }
   return markers;
 }

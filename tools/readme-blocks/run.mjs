@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { startEmulator } from '@aps-ssa/emulator';
 import { freePort, installPacked, PEERS, prepare, TYPES } from '../consumers/run.mjs';
 import { extractBlocks, readmeFiles } from './blocks.mjs';
+import { softHsmFor, softHsmMissing } from './softhsm.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** What a block may import besides the packed packages and the consumers' frameworks. */
@@ -39,13 +40,24 @@ const TSCONFIG = {
 
 /**
  * How a block is treated, from its markers: `skip` (with the reason) for `needs:` and `not-runnable:`,
- * `install` for a block of `npm install` lines, `serve` (with the path to ask) for `run: serve`, else `run`.
+ * `install` for a block of `npm install` lines, `serve` (with the path to ask, `sigterm` for `, sigterm` and
+ * `apsDown` for `, aps down`) for `run: serve`, else `run`. A continuation without a `run:` marker of its own is run
+ * as the block it continues. `run: softhsm2` (`run: softhsm2 token LABEL`) adds `softhsm: { token }`, or is a skip
+ * where SoftHSM2 is missing (not under CI=true: there the block fails).
  */
 export function planOf(block) {
   const skip = block.markers.find((marker) => marker.kind === 'needs' || marker.kind === 'not-runnable');
   if (skip) return { mode: 'skip', reason: `${skip.kind}: ${skip.value}` };
-  const serve = block.markers.find((marker) => marker.kind === 'run' && marker.value.startsWith('serve'));
-  if (serve) return { mode: 'serve', path: serve.value.slice('serve'.length).trim() || undefined };
+  const hsm = /^softhsm2(?:\s+token\s+(\S+))?$/.exec(block.markers.find((marker) => marker.kind === 'run' && marker.value.startsWith('softhsm2'))?.value ?? '');
+  if (hsm) {
+    if (softHsmMissing() && process.env.CI !== 'true') return { mode: 'skip', reason: `run: softhsm2, but ${softHsmMissing()} (CI=true makes this a failure)` };
+    return { ...planOf({ ...block, markers: block.markers.filter((marker) => !marker.value.startsWith('softhsm2')) }), softhsm: { token: hsm[1] } };
+  }
+  const serve = [...block.markers, ...(block.base?.markers ?? [])].find((marker) => marker.kind === 'run' && marker.value.startsWith('serve'));
+  if (serve) {
+    const [path, ...options] = serve.value.slice('serve'.length).split(',').map((part) => part.trim());
+    return { mode: 'serve', path: path || undefined, sigterm: options.includes('sigterm'), apsDown: options.includes('aps down') };
+  }
   if (block.lang === 'sh' && installCommands(block.code) !== undefined) return { mode: 'install' };
   return { mode: 'run' };
 }
@@ -89,7 +101,7 @@ export async function prepareBlocks(blocks, { keep = false } = {}) {
     if (!install.ok) throw new Error(`npm install of the packed packages failed:\n${tail(install.output)}`);
     const installed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies;
     const typescript = blocks.filter((block) => block.lang === 'ts' && planOf(block).mode !== 'skip');
-    for (const block of typescript) writeFileSync(join(dir, 'src', `${slug(block)}.ts`), block.code);
+    for (const block of typescript) writeFileSync(join(dir, 'src', `${slug(block)}.ts`), block.program ?? block.code);
     const compile = typescript.length === 0 ? { output: '' } : await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], dir);
     return { ...session, dir, installed, diagnostics: compile.output };
   } catch (error) {
@@ -109,10 +121,12 @@ export async function runBlock(block, session) {
   const done = (fields) => ({ id, mode: plan.mode, ms: Date.now() - started, ...fields });
   if (plan.mode === 'skip') return done({ ok: true, reason: plan.reason });
   if (plan.mode === 'install') return done(checkInstall(block, session));
+  if (block.continuationError) return done({ ok: false, failure: `${id}: marked \`continues\`, but ${block.continuationError}` });
+  const continued = block.base ? ` (with the block it continues, ${blockId(block.base)}, as one program)` : '';
 
   if (block.lang === 'ts') {
     const errors = session.diagnostics.split('\n').filter((line) => line.startsWith(`src/${slug(block)}.ts(`));
-    if (errors.length > 0) return done({ ok: false, failure: `${id}: tsc reports (tsconfig: ${JSON.stringify(TSCONFIG.compilerOptions)})\n${errors.join('\n')}` });
+    if (errors.length > 0) return done({ ok: false, failure: `${id}${continued}: tsc reports (tsconfig: ${JSON.stringify(TSCONFIG.compilerOptions)})\n${errors.join('\n')}` });
   }
   const cwd = join(session.dir, 'runs', slug(block));
   mkdirSync(cwd, { recursive: true });
@@ -120,19 +134,30 @@ export async function runBlock(block, session) {
   if (!existsSync(join(cwd, 'node_modules'))) symlinkSync(join(session.dir, 'node_modules'), join(cwd, 'node_modules'));
   for (const named of session.files?.[block.file] ?? []) copyFileSync(named.path, join(cwd, named.name));
   const [command, args] = commandOf(block, session.dir, cwd);
+  if (plan.softhsm && softHsmMissing()) return done({ ok: false, failure: `${id}: needs SoftHSM2, and CI=true forbids skipping it: ${softHsmMissing()}` });
   const emulator = await startEmulator({ port: 0 });
+  // `aps down`: every token exchange of the block answers 503, so that what it does without a token shows.
+  if (plan.apsDown) emulator.faults.inject({ kind: 'server-error', status: 503, endpoint: 'token', count: 1_000_000 });
   try {
     const port = await freePort();
+    const importer = join(session.dir, 'node_modules', '@aps-ssa', 'pkcs11', 'bin', 'aps-ssa-pkcs11.js');
+    let hsm;
+    try {
+      hsm = plan.softhsm && (await softHsmFor(join(cwd, 'softhsm'), { token: plan.softhsm.token, seedEnv: emulator.seed.env, importer, run }));
+    } catch (error) {
+      return done({ ok: false, failure: `${id}: the SoftHSM2 token it runs with could not be made: ${error.message}` });
+    }
     const env = {
       ...emulator.seed.env,
+      ...hsm,
       PORT: String(port),
       PATH: `${join(session.dir, 'node_modules', '.bin')}:${process.env.PATH}`,
       ...(session.redisUrl && { REDIS_URL: session.redisUrl }),
     };
-    const result = await run(command, args, cwd, env, plan.mode === 'serve' ? { port, path: plan.path } : undefined);
+    const result = await run(command, args, cwd, env, plan.mode === 'serve' ? { port, path: plan.path, sigterm: plan.sigterm, apsDown: plan.apsDown } : undefined);
     const shown = `${command === process.execPath ? 'node' : command} ${args.map((arg) => (arg.startsWith('/') ? relative(cwd, arg) : arg)).join(' ')}`;
     if (result.ok) return done({ ok: true });
-    return done({ ok: false, failure: `${id}: \`${shown}\` (in ${cwd}) ${result.ending}\n${tail(result.output)}` });
+    return done({ ok: false, failure: `${id}${continued}: \`${shown}\` (in ${cwd}) ${result.ending}\n${tail(result.output)}` });
   } finally {
     await emulator.close();
   }
@@ -154,7 +179,7 @@ export function saveNamedFiles(blocks, session) {
 function commandOf(block, dir, cwd) {
   if (block.lang === 'ts') return [process.execPath, [join(dir, 'dist', `${slug(block)}.js`)]];
   const file = join(cwd, block.lang === 'js' ? 'block.mjs' : 'block.sh');
-  writeFileSync(file, block.code);
+  writeFileSync(file, block.program ?? block.code);
   return block.lang === 'js' ? [process.execPath, [file]] : ['bash', ['-e', '-o', 'pipefail', file]];
 }
 
@@ -201,7 +226,8 @@ function dependenciesOf(dir, pkg) {
 
 /**
  * Runs a command in its own process group until it exits (ok when it exits 0) or, with `serve`, until
- * `http://127.0.0.1:PORT/path` answers (2xx when a path is given), then kills the group. At most BLOCK_TIMEOUT.
+ * `http://127.0.0.1:PORT/path` answers (2xx when a path is given; 503 with `serve.apsDown`), then kills the group
+ * (with `serve.sigterm`: sends the command SIGTERM first, and it passes only if it then exits 0). At most BLOCK_TIMEOUT.
  */
 function run(command, args, cwd, extraEnv = {}, serve = undefined) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_') && !key.startsWith('APS_')));
@@ -222,21 +248,32 @@ function run(command, args, cwd, extraEnv = {}, serve = undefined) {
     };
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => finish(false, `did not ${serve ? 'answer' : 'finish'} within ${BLOCK_TIMEOUT / 1000} s (killed)`), BLOCK_TIMEOUT);
+    // With `sigterm`, once the server has answered it gets SIGTERM and must exit 0 (close what it opened) by itself.
+    let terminated = false;
+    const timer = setTimeout(() => finish(false, `did not ${terminated ? 'exit after SIGTERM' : serve ? 'answer' : 'finish'} within ${BLOCK_TIMEOUT / 1000} s (killed)`), BLOCK_TIMEOUT);
     child.on('error', (error) => finish(false, `could not start: ${error.message}`));
-    child.on('close', (code, signal) => finish(!serve && code === 0, serve ? `exited (${signal ?? code}) before it answered on PORT` : `exited with ${signal ?? code}`));
-    if (serve) poll(serve, () => settled, finish);
+    child.on('close', (code, signal) => {
+      if (terminated) finish(code === 0, `exited with ${signal ?? code} on SIGTERM`);
+      else finish(!serve && code === 0, serve ? `exited (${signal ?? code}) before it answered on PORT` : `exited with ${signal ?? code}`);
+    });
+    const answered = (ending) => {
+      if (!serve.sigterm) return finish(true, ending);
+      terminated = true;
+      child.kill('SIGTERM');
+    };
+    if (serve) poll(serve, () => settled || terminated, answered, finish);
   });
 }
 
-async function poll({ port, path }, stopped, finish) {
+async function poll({ port, path, apsDown }, stopped, answered, finish) {
   const url = `http://127.0.0.1:${port}${path ?? '/'}`;
   while (!stopped()) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      // With APS down, a request waits for the provider's retries (20 s by default) before it is answered.
+      const response = await fetch(url, { signal: AbortSignal.timeout(apsDown ? BLOCK_TIMEOUT : 10_000) });
       const body = await response.text();
-      if (path === undefined || response.ok) return finish(true, `answered ${response.status}`);
-      return finish(false, `answered GET ${path ?? '/'} with ${response.status}: ${body.slice(0, 500)}`);
+      if (path === undefined || (apsDown ? response.status === 503 : response.ok)) return answered(`answered ${response.status}`);
+      return finish(false, `answered GET ${path ?? '/'} with ${response.status}${apsDown ? ' (APS down: 503 expected)' : ''}: ${body.slice(0, 500)}`);
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
