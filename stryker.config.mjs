@@ -38,6 +38,9 @@ export default {
   // In place: a sandbox copy breaks the package configs that import ../../vitest.shared.mjs. Stryker restores the
   // file when it ends: do not edit it during a run.
   inPlace: true,
+  // Off, so that only the mutated file is rewritten: on, Stryker adds `// @ts-nocheck` in place to every source file of
+  // the repository and, restoring them, drops the executable bit of the packages' bin scripts. Vitest does not type-check.
+  disableTypeChecks: false,
   mutate: file === undefined ? Object.keys(MUTATED) : [file],
   coverageAnalysis: 'perTest',
   concurrency: 2,
