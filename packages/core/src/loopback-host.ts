@@ -1,3 +1,5 @@
+import { isIPv4 } from 'node:net';
+
 /** This machine's names besides 127.0.0.0/8, as the WHATWG URL parser writes them in `hostname`. */
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
 
@@ -8,5 +10,5 @@ const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
  * `127.1` to `127.0.0.1`.
  */
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_NAMES.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return LOOPBACK_NAMES.has(hostname) || (isIPv4(hostname) && hostname.startsWith('127.'));
 }
