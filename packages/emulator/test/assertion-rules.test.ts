@@ -284,10 +284,12 @@ describe('claims', () => {
     secondsIn((await verdictOf(accepted, 'exp')).detail, /^exp is (\d+) s ahead\.$/, 240, 300);
   });
 
-  it('refuses an exp too large for a number (1e999 parses as Infinity): not a NumericDate', async () => {
+  it('refuses an exp too large for a number (1e999 parses as Infinity) or a string: not a NumericDate, shown as read', async () => {
     const claims = JSON.stringify(claimsFor(emulator.seed, nowSeconds(emulator))).replace(/"exp":\d+/, '"exp":1e999');
-    const { failed } = await expectRefused(await signRaw(claims), 'exp');
-    expect(failed.detail).toContain('it must be a NumericDate');
+    const infinite = await expectRefused(await signRaw(claims), 'exp');
+    expect(infinite.failed.detail).toBe('The exp claim is Infinity; it must be a NumericDate (seconds since the epoch).');
+    const text = await expectRefused(await seedAssertion(emulator, { exp: '1700000000' }), 'exp');
+    expect(text.failed.detail).toBe('The exp claim is "1700000000"; it must be a NumericDate (seconds since the epoch).');
   });
 
   it('accepts exp exactly 300 s ahead, and 1 s ahead', async () => {

@@ -165,7 +165,7 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
       // iat and nbf are optional and APS documents no check of them, so they are not judged at all.
       const exp = claims!['exp'];
       if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-        return fail(`The exp claim is ${show(exp)}; it must be a NumericDate (seconds since the epoch).`, 'Set exp to now + at most 300 seconds, as a number.');
+        return fail(`The exp claim is ${typeof exp === 'number' ? exp : show(exp)}; it must be a NumericDate (seconds since the epoch).`, 'Set exp to now + at most 300 seconds, as a number.');
       }
       if (exp <= now) {
         return fail(`exp ${exp} is ${now - exp} s in the past (or now).`, 'Sign a fresh assertion for each exchange; check your clock.');
