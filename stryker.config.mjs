@@ -11,10 +11,11 @@
  */
 export const MUTATED = {
   'packages/core/src/client/origin-policy.ts': ['packages/core', ['src/client/origin-policy.test.ts', 'test/trust/origin-attacks.test.ts']],
+  'packages/core/src/loopback-host.ts': ['packages/core', ['src/loopback-host.test.ts', 'src/client/origin-policy.test.ts']],
   'packages/core/src/http/safe-cause.ts': ['packages/core', ['src/http/safe-cause.test.ts', 'test/trust/echoed-secrets.test.ts']],
   'packages/core/src/http/retry-after.ts': ['packages/core', ['src/http/retry-after.test.ts', 'test/provider/retry-after.test.ts']],
   'packages/core/src/redacted.ts': ['packages/core', ['src/redacted.test.ts', 'src/access-token.test.ts']],
-  'packages/core/src/assertion/assertion.ts': ['packages/core', ['src/assertion/assertion.test.ts']],
+  'packages/core/src/assertion/assertion.ts': ['packages/core', ['src/assertion/assertion.test.ts', 'test/signer/signer.test.ts']],
   'packages/redis-store/src/token-cipher.ts': ['packages/redis-store', ['src/token-cipher.test.ts']],
   'packages/redis-store/src/shared-failure.ts': ['packages/redis-store', ['src/shared-failure.test.ts']],
   'packages/emulator/src/tokens/assertion-judge.ts': ['packages/emulator', ['test/assertion-rules.test.ts']],
@@ -38,6 +39,9 @@ export default {
   // In place: a sandbox copy breaks the package configs that import ../../vitest.shared.mjs. Stryker restores the
   // file when it ends: do not edit it during a run.
   inPlace: true,
+  // Off, so that only the mutated file is rewritten: on, Stryker adds `// @ts-nocheck` in place to every source file of
+  // the repository and, restoring them, drops the executable bit of the packages' bin scripts. Vitest does not type-check.
+  disableTypeChecks: false,
   mutate: file === undefined ? Object.keys(MUTATED) : [file],
   coverageAnalysis: 'perTest',
   concurrency: 2,

@@ -4,6 +4,7 @@ import { idProblem, requireScopes } from './assertion/assertion.js';
 import { looksLikeKeyId } from './assertion/assertion-diagnosis.js';
 import { SsaConfigError, SsaKeyError, SsaOptionError } from './errors.js';
 import type { SsaConfigProblem } from './errors.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { IDENTITY_OPTIONS, closestName, describeType, rejectUnknownOptions, requireOptionsObject } from './options.js';
 import type { PrivateKeyInput } from './private-key.js';
 import { loadPrivateKey, loadPrivateKeyFileSync } from './private-key.js';
@@ -116,12 +117,6 @@ export const CONFIG_VARIABLES = [
 
 // Set by Autodesk's samples or other APS tools; known, so never reported as a misspelling.
 const OTHER_APS_VARIABLES = ['APS_SA_EMAIL', 'APS_CALLBACK_URL', 'APS_BUCKET', 'APS_REGION'];
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** Whether a parsed URL's hostname is this machine (where plain http: is allowed, and the emulator listens). Internal. */
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOST.test(hostname);
-}
 
 /**
  * Reads a service account's configuration from environment variables named as in Autodesk's own

@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ASSERTION_RULES, startEmulator, type AssertionRule, type Emulator } from '../src/index.js';
 import {
@@ -30,6 +30,25 @@ async function atSecondStart(): Promise<number> {
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Signs any payload text with the seed's key, valid JSON object or not (RFC 7519 §7.2 wants an object). */
+async function signRaw(payload: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: 'RS256', kid: emulator.seed.keyId })
+    .sign(createPrivateKey(emulator.seed.privateKey));
+}
+
+/** The verdict of one rule in the log entry of an exchange. */
+async function verdictOf(response: Response, rule: AssertionRule) {
+  return logEntryOf(emulator, response).rules!.find((r) => r.rule === rule)!;
+}
+
+/** The whole number of seconds in a verdict's text (`exp … is N s …`), and checks it lies in [low, high]. */
+function secondsIn(detail: string, pattern: RegExp, low: number, high: number): void {
+  const seconds = Number(pattern.exec(detail)?.[1]);
+  expect(seconds, detail).toBeGreaterThanOrEqual(low);
+  expect(seconds, detail).toBeLessThanOrEqual(high);
+}
 
 /** Exchanges and checks APS's single answer, then returns the log entry. */
 async function expectRefused(assertion: string, failedRule: AssertionRule, extra: Record<string, string> = {}) {
@@ -82,6 +101,8 @@ describe('a correct assertion', () => {
     const response = await exchange(emulator, await seedAssertion(emulator), { scope: 'data:read' });
     expect(response.status).toBe(200);
     expect(logEntryOf(emulator, response).issued?.scopes).toEqual(['data:read']);
+    const both = await exchange(emulator, await seedAssertion(emulator), { scope: 'user-profile:read data:read' });
+    expect((await verdictOf(both, 'requested scope')).detail).toBe("The form scope user-profile:read data:read is a subset of the assertion's scope.");
   });
 
   it('never logs the raw assertion or its signature', async () => {
@@ -129,6 +150,25 @@ describe('signature/alg', () => {
   ])('refuses a malformed JWT: %s', async (_name, assertion) => {
     await expectRefused(assertion, 'signature/alg');
   });
+
+  it("refuses base64 padding or characters outside base64url (RFC 7515 §2: base64url, no '='), and decodes nothing", async () => {
+    const [header, payload, signature] = (await seedAssertion(emulator)).split('.');
+    for (const assertion of [`${header}=.${payload}.${signature}`, `${header}.${payload}==.${signature}`, `${header}.+${payload}.${signature}`]) {
+      const { entry, failed } = await expectRefused(assertion, 'signature/alg');
+      expect(failed.detail).toContain('not a JWS compact serialization');
+      expect(entry.assertion).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['a number', '1'],
+    ['a string', '"data:read"'],
+    ['null', 'null'],
+  ])('refuses a correctly signed payload that is %s, not a JSON object (RFC 7519 §7.2)', async (_name, payload) => {
+    const { entry, failed } = await expectRefused(await signRaw(payload), 'signature/alg');
+    expect(failed.detail).toContain('not a JWS compact serialization');
+    expect(entry.assertion).toBeUndefined();
+  });
 });
 
 describe('kid', () => {
@@ -141,10 +181,15 @@ describe('kid', () => {
     expect(entry.rules![0]).toMatchObject({ rule: 'signature/alg', ok: null });
   });
 
-  it('refuses a missing kid', async () => {
+  it.each([
+    ['missing', {}, 'missing'],
+    ['a number', { kid: 42 }, '42'],
+  ])('refuses a kid that is %s, and says the header has no string kid', async (_name, kid, shown) => {
     const claims = claimsFor(emulator.seed, nowSeconds(emulator));
-    const assertion = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(createPrivateKey(emulator.seed.privateKey));
-    await expectRefused(assertion, 'kid');
+    const assertion = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', ...kid }).sign(createPrivateKey(emulator.seed.privateKey));
+    const { failed } = await expectRefused(assertion, 'kid');
+    expect(failed.detail).toBe(`The header has no string kid (${shown}).`);
+    expect(failed.fix).toBe('Put the key id (a UUID from Create Key) in the JWT header as kid.');
   });
 
   it('refuses the key of another service account of the same client', async () => {
@@ -166,13 +211,22 @@ describe('kid', () => {
 
 describe('claims', () => {
   it.each([
-    ['iss', 'iss'],
-    ['sub', 'sub'],
-    ['aud', 'aud'],
-    ['exp', 'exp'],
-    ['scope', 'scope'],
-  ] as const)('refuses a missing %s', async (claim, rule) => {
-    await expectRefused(await seedAssertion(emulator, { [claim]: undefined }), rule);
+    ['iss', 'The iss claim is missing.'],
+    ['sub', 'The sub claim is missing.'],
+    ['aud', `aud is missing; it must be exactly ${APS_AUDIENCE} (a string, or an array of that one string).`],
+    ['exp', 'The exp claim is missing; it must be a NumericDate (seconds since the epoch).'],
+    ['scope', 'The scope claim is missing; it must be a JSON array of strings.'],
+  ] as const)('refuses a missing %s, and says it is missing', async (claim, detail) => {
+    const { failed } = await expectRefused(await seedAssertion(emulator, { [claim]: undefined }), claim);
+    expect(failed.detail).toBe(detail);
+  });
+
+  it.each([
+    ['iss', 'The iss claim is 42.'],
+    ['sub', 'The sub claim is 42.'],
+  ] as const)('refuses a %s that is not a string, and shows it', async (claim, detail) => {
+    const { failed } = await expectRefused(await seedAssertion(emulator, { [claim]: 42 }), claim);
+    expect(failed.detail).toBe(detail);
   });
 
   it('refuses iss of another client', async () => {
@@ -202,10 +256,12 @@ describe('claims', () => {
     await expectRefused(await seedAssertion(emulator, { aud: aud() }), 'aud');
   });
 
-  it("accepts aud as a one-element array of the audience (the docs' Go snippet, golang-jwt v4)", async () => {
-    const response = await exchange(emulator, await seedAssertion(emulator, { aud: [APS_AUDIENCE] }));
-    expect(response.status).toBe(200);
-    expect(logEntryOf(emulator, response).rules?.find((r) => r.rule === 'aud')?.ok).toBe(true);
+  it("accepts aud as a one-element array of the audience (the docs' Go snippet, golang-jwt v4), and says which form it was", async () => {
+    const array = await exchange(emulator, await seedAssertion(emulator, { aud: [APS_AUDIENCE] }));
+    expect(array.status).toBe(200);
+    expect(await verdictOf(array, 'aud')).toMatchObject({ ok: true, detail: 'aud is the APS token endpoint (as a one-element array).' });
+    const string = await exchange(emulator, await seedAssertion(emulator));
+    expect(await verdictOf(string, 'aud')).toMatchObject({ ok: true, detail: 'aud is the APS token endpoint.' });
   });
 
   it('refuses exp past, now, more than 300 s ahead, or not a number: no leeway', async () => {
@@ -216,6 +272,24 @@ describe('claims', () => {
     expect(failed.detail).toContain('at most 300 s');
     await expectRefused(await seedAssertion(emulator, { exp: now + 301 }), 'exp');
     await expectRefused(await seedAssertion(emulator, { exp: String(now + 100) }), 'exp');
+  });
+
+  it('says how far in the past or ahead a refused exp is, and how far ahead an accepted one is', async () => {
+    const now = nowSeconds(emulator);
+    const past = await expectRefused(await seedAssertion(emulator, { exp: now - 60 }), 'exp');
+    secondsIn(past.failed.detail, /^exp \d+ is (\d+) s in the past \(or now\)\.$/, 60, 120);
+    const ahead = await expectRefused(await seedAssertion(emulator, { exp: now + 3600 }), 'exp');
+    secondsIn(ahead.failed.detail, /^exp \d+ is (\d+) s ahead; at most 300 s is accepted\.$/, 3540, 3600);
+    const accepted = await exchange(emulator, await seedAssertion(emulator, { exp: now + 300 }));
+    secondsIn((await verdictOf(accepted, 'exp')).detail, /^exp is (\d+) s ahead\.$/, 240, 300);
+  });
+
+  it('refuses an exp too large for a number (1e999 parses as Infinity) or a string: not a NumericDate, shown as read', async () => {
+    const claims = JSON.stringify(claimsFor(emulator.seed, nowSeconds(emulator))).replace(/"exp":\d+/, '"exp":1e999');
+    const infinite = await expectRefused(await signRaw(claims), 'exp');
+    expect(infinite.failed.detail).toBe('The exp claim is Infinity; it must be a NumericDate (seconds since the epoch).');
+    const text = await expectRefused(await seedAssertion(emulator, { exp: '1700000000' }), 'exp');
+    expect(text.failed.detail).toBe('The exp claim is "1700000000"; it must be a NumericDate (seconds since the epoch).');
   });
 
   it('accepts exp exactly 300 s ahead, and 1 s ahead', async () => {
@@ -241,9 +315,23 @@ describe('claims', () => {
     await expectRefused(await seedAssertion(emulator, { scope }), 'scope');
   });
 
+  it('says a scope array holding a non-string is not an array of strings, and names every unknown scope', async () => {
+    const mixed = await expectRefused(await seedAssertion(emulator, { scope: ['data:read', 1] }), 'scope');
+    expect(mixed.failed.detail).toBe('The scope claim is ["data:read",1]; it must be a JSON array of strings.');
+    const unknown = await expectRefused(await seedAssertion(emulator, { scope: ['data:read', 'data:everything', 'data:nothing'] }), 'scope');
+    expect(unknown.failed.detail).toBe('Unknown scope(s): data:everything, data:nothing.');
+  });
+
+  it('accepts 50 scopes and refuses 51 (at most 50 per token request, reference §2)', async () => {
+    const scopes = (count: number) => Array.from({ length: count }, (_, i) => `data:read:urn:adsk.objects:os.object:bucket/object-${i}`);
+    expect((await exchange(emulator, await seedAssertion(emulator, { scope: scopes(50) }))).status).toBe(200);
+    const { failed } = await expectRefused(await seedAssertion(emulator, { scope: scopes(51) }), 'scope');
+    expect(failed.detail).toBe('The scope array has 51 entries.');
+  });
+
   it('answers a form scope wider than the assertion\'s, or empty, with its own invalid_scope text', async () => {
     const assertion = await seedAssertion(emulator, { scope: ['data:read'] });
-    const wider = await exchange(emulator, assertion, { scope: 'data:read data:write' });
+    const wider = await exchange(emulator, assertion, { scope: 'data:read data:write user-profile:read' });
     expect(wider.status).toBe(400);
     expect(await wider.json()).toEqual({
       error: 'invalid_scope',
@@ -251,7 +339,10 @@ describe('claims', () => {
     });
     const entry = logEntryOf(emulator, wider);
     expect(entry.failedRule).toBe('requested scope');
-    expect(entry.rules?.find((r) => r.rule === 'requested scope')?.detail).toContain('data:write');
+    expect(await verdictOf(wider, 'requested scope')).toMatchObject({
+      detail: "The form scope asks for data:write, user-profile:read, not in the assertion's scope.",
+      fix: "Request only scopes listed in the assertion's scope claim.",
+    });
 
     for (const scope of ['', ' ']) {
       const empty = await exchange(emulator, await seedAssertion(emulator), { scope });
@@ -259,6 +350,10 @@ describe('claims', () => {
       expect(await empty.json()).toEqual({
         error: 'invalid_scope',
         error_description: "The 'scope' parameter is empty. Omit it to get the assertion's scope, or list a subset of that scope.",
+      });
+      expect(await verdictOf(empty, 'requested scope')).toMatchObject({
+        detail: 'The form scope is empty.',
+        fix: "Omit the form scope to get the assertion's scope, or list a subset of it.",
       });
     }
   });
@@ -276,6 +371,11 @@ describe('key and account states', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'The service account is not currently in an enabled state.' });
     expect(logEntryOf(emulator, response).failedRule).toBe('account state');
+    expect(await verdictOf(response, 'account state')).toMatchObject({
+      ok: false,
+      detail: `Service account ${emulator.seed.serviceAccountId} is ${status}.`,
+      fix: 'Enable the service account (PATCH /service-accounts/{id} {"status":"ENABLED"}).',
+    });
   });
 
   it('reports a disabled account as such even when its key is disabled too', async () => {

@@ -1,8 +1,9 @@
+import { isLoopbackHost } from '../loopback-host.js';
+
 /** The production APS origin (`DEFAULT_BASE_URL`): an access token may always go there, over HTTPS. */
 export const APS_ORIGIN = 'https://developer.api.autodesk.com';
 
 const TOKEN_ENDPOINT_PATTERN = /\/authentication\/v2\/token(?![\w-])/;
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
 /** How many URL strings' verdicts a policy remembers (a client calls the same few URLs again and again). */
 const VERDICT_CACHE_SIZE = 256;
 
@@ -56,16 +57,10 @@ export class OriginPolicy {
       return false;
     }
     if (parsed.username !== '' || parsed.password !== '') return false;
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) return false;
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) return false;
     if (!this.#origins.has(parsed.origin)) return false;
     return !isTokenEndpoint(parsed.pathname);
   }
-}
-
-/** Whether a URL's hostname is a loopback host (where the emulator listens). */
-function isLoopback(hostname: string): boolean {
-  // The WHATWG URL parser has already canonicalised IPv4 forms such as `127.1` to `127.0.0.1`.
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function isTokenEndpoint(pathname: string): boolean {

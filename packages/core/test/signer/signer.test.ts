@@ -128,4 +128,17 @@ describe('signer option', () => {
     expect(() => env.provider({ publicKey: 'not a key' })).toThrow(/`publicKey` checks the signatures of a `signer`/);
     expect(() => env.provider({ ...base, signer, publicKey: 'not a key' })).toThrow(/is not a public key/);
   });
+
+  it('createAssertion refuses the same contradictions, naming the option at fault, and takes a keyId equal to the signer kid', async () => {
+    const signer = seedSigner();
+    const { privateKey } = env.emulator.seed;
+    const options = { clientId: 'client', serviceAccountId: 'ACCOUNT', scopes: ['data:read'] };
+    const refusal = (option: string, words: RegExp) => ({ constructor: SsaOptionError, option, message: expect.stringMatching(words) });
+    await expect(createAssertion({ ...options, signer, privateKey })).rejects.toMatchObject(refusal('signer', /both given/));
+    await expect(createAssertion({ ...options, signer, keyId: 'another-kid' })).rejects.toMatchObject(refusal('keyId', /differs from `signer.kid`/));
+    await expect(createAssertion({ ...options, keyId: signer.kid, privateKey, publicKey: 'not a key' })).rejects.toMatchObject(
+      refusal('publicKey', /`publicKey` checks the signatures of a `signer`/),
+    );
+    expect(decodeProtectedHeader(await createAssertion({ ...options, signer, keyId: signer.kid })).kid).toBe(signer.kid);
+  });
 });

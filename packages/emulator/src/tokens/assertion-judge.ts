@@ -136,10 +136,12 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
     },
     sub: () => {
       if (typeof sub !== 'string') return fail(`The sub claim is ${show(sub)}.`, 'Set sub to the service account id.');
-      if (!account) return fail(`No service account ${sub} exists.`, 'Set sub to the serviceAccountId returned by Create Service Account.');
-      if (account.clientId !== clientId) {
+      // The kid rule passed, so a key of the account named in sub exists, and keys live no longer than their account
+      // (deleting an account deletes its keys; a state file with a key of no account is refused): the account exists.
+      const owner = account!.clientId;
+      if (owner !== clientId) {
         return fail(
-          `Service account ${sub} belongs to another client (${account.clientId}).`,
+          `Service account ${sub} belongs to another client (${owner}).`,
           'Use a service account created by this client, or authenticate as the client that owns it.',
         );
       }
@@ -163,7 +165,7 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
       // iat and nbf are optional and APS documents no check of them, so they are not judged at all.
       const exp = claims!['exp'];
       if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-        return fail(`The exp claim is ${show(exp)}; it must be a NumericDate (seconds since the epoch).`, 'Set exp to now + at most 300 seconds, as a number.');
+        return fail(`The exp claim is ${typeof exp === 'number' ? exp : show(exp)}; it must be a NumericDate (seconds since the epoch).`, 'Set exp to now + at most 300 seconds, as a number.');
       }
       if (exp <= now) {
         return fail(`exp ${exp} is ${now - exp} s in the past (or now).`, 'Sign a fresh assertion for each exchange; check your clock.');
@@ -235,9 +237,9 @@ export async function judgeAssertion(input: JudgeInput): Promise<Judgement> {
   }
   return {
     verdicts,
-    ...(failed === undefined ? {} : { failed }),
-    ...(decoded ? { decoded } : {}),
-    ...(failed === undefined ? { grant: { serviceAccountId: account!.serviceAccountId, kid: key!.kid, scopes } } : {}),
-    ...(requestedScopeProblem === undefined ? {} : { requestedScopeProblem }),
+    failed,
+    decoded,
+    grant: failed === undefined ? { serviceAccountId: account!.serviceAccountId, kid: key!.kid, scopes } : undefined,
+    requestedScopeProblem,
   };
 }
