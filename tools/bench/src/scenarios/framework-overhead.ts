@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 import { compareThroughput, formatNumber, formatRatio } from '../format.js';
 import { alternate, mapValues } from '../measure.js';
 import { figure, ratio } from '../scenario.js';
-import type { Scenario } from '../scenario.js';
+import type { Figure, Scenario } from '../scenario.js';
 import { median } from '../stats.js';
 import { startWorkers, stopAll } from '../worker-process.js';
 import type { WorkerProcess } from '../worker-process.js';
@@ -26,6 +26,12 @@ export interface FrameworkOverheadSpec {
   readonly field: string;
   /** Paragraphs added to the reading, whatever this run's noise made of the ratios (from a CPU profile). */
   readonly profile?: string;
+  /**
+   * The adapter's own work per request, measured in this process without HTTP: CPU ns per call of its handler on a
+   * warm cache (one sample per round), given the APS_* variables of the run's emulator. Many times finer than the
+   * server CPU figures, whose round-to-round noise is larger than the adapter's whole cost.
+   */
+  readonly ownWork?: (env: Readonly<Record<string, string>>, rounds: number) => Promise<number[]>;
 }
 
 /**
@@ -59,9 +65,10 @@ export function frameworkOverhead(spec: FrameworkOverheadSpec): Scenario {
         const overhead = ratio(`with ${what} / without (req/s)`, throughput.ssa, throughput.bare);
         const cpuOverhead = ratio(`with ${what} / without (server CPU per request)`, cpu.ssa, cpu.bare);
         const perRequest = median(cpu.ssa.samples) - median(cpu.bare.samples);
+        const own = spec.ownWork === undefined ? undefined : ownWorkFigures(spec, cpu.bare, await spec.ownWork(emulator.seed.env, rounds));
         return {
-          figures: [throughput.bare, throughput.ssa, cpu.bare, cpu.ssa],
-          ratios: [overhead, cpuOverhead],
+          figures: [throughput.bare, throughput.ssa, cpu.bare, cpu.ssa, ...(own?.figures ?? [])],
+          ratios: [overhead, cpuOverhead, ...(own === undefined ? [] : [own.ratio])],
           parameters: { rounds, 'run (s)': seconds, connections: CONNECTIONS, 'load generator': 'autocannon, in another process than the apps' },
           reading: [
             `${/^[AEIOU]/.test(spec.framework) ? 'An' : 'A'} ${spec.framework} app with \`${spec.adapter}\` serves ${formatNumber(median(throughput.ssa.samples))} requests/s, ${compareThroughput(overhead.value)} ` +
@@ -72,6 +79,7 @@ export function frameworkOverhead(spec: FrameworkOverheadSpec): Scenario {
               (overhead.value > 1.03
                 ? ` A ${what} cannot make an app faster: a throughput ratio above 1 is the machine's noise, which the CPU time per request resists better.`
                 : ''),
+            ...(own === undefined ? [] : [own.reading]),
             ...(spec.profile === undefined ? [] : [spec.profile]),
           ],
         };
@@ -80,6 +88,22 @@ export function frameworkOverhead(spec: FrameworkOverheadSpec): Scenario {
         await emulator.close();
       }
     },
+  };
+}
+
+/** The adapter's own work as a figure, and what it adds to the bare app's server CPU per request. */
+function ownWorkFigures(spec: FrameworkOverheadSpec, bare: Figure, nsPerCall: readonly number[]) {
+  const own = figure(`${spec.adapter} called directly on a warm cache: CPU per call`, 'ns', nsPerCall);
+  const added = median(nsPerCall) / 1000;
+  const withOwn = figure(`floor + the ${spec.kind}'s own work: server CPU per request`, 'µs', bare.samples.map((µs) => µs + added));
+  const toBare = ratio(`(without + the ${spec.kind}'s own work) / without (server CPU per request)`, withOwn, bare);
+  return {
+    figures: [own, withOwn],
+    ratio: toBare,
+    reading:
+      `Called directly, without HTTP, \`${spec.adapter}\` takes ${formatNumber(median(nsPerCall))} ns of CPU per request on a warm cache: ` +
+      `${formatRatio(toBare.value)} the bare app's ${formatNumber(median(bare.samples))} µs. ` +
+      'That is the cost the adapter adds by itself; the HTTP comparison above adds the framework running one more handler, and its noise.',
   };
 }
 
