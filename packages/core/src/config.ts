@@ -292,7 +292,9 @@ function checkBaseUrl(value: string): { baseUrl: string } | { problem: string } 
     return { problem: 'must not contain credentials (user:password@); set APS_CLIENT_ID and APS_CLIENT_SECRET instead.' };
   }
   if (url.search !== '' || url.hash !== '') return { problem: 'must not have a query string or a #fragment.' };
-  return { baseUrl: url.href.replace(/\/+$/, '') };
+  const baseUrl = url.href.replace(/\/+$/, '');
+  // APS's own URL is held once per process, not once per provider.
+  return { baseUrl: baseUrl === DEFAULT_BASE_URL ? DEFAULT_BASE_URL : baseUrl };
 }
 
 function readPrivateKey(

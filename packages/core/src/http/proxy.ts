@@ -90,6 +90,8 @@ export function proxyFor(url: string | URL, env: NodeJS.ProcessEnv = process.env
   return bypassed ? undefined : proxy;
 }
 
+let processEnvironmentFetch: typeof fetch | undefined;
+
 /**
  * The fetch every outbound path of aps-ssa uses by default: the global fetch, through `dispatcher` when one is
  * given, else through the proxy of the environment's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (see
@@ -103,7 +105,8 @@ export function proxyFor(url: string | URL, env: NodeJS.ProcessEnv = process.env
  * ```
  */
 export function proxiedFetch(dispatcher?: unknown): typeof fetch {
-  if (dispatcher === undefined) return environmentFetch();
+  // One shared fetch for the process's environment (it reads the variables at each request): not one closure per provider.
+  if (dispatcher === undefined) return (processEnvironmentFetch ??= environmentFetch());
   if (typeof (dispatcher as Dispatcher | null)?.dispatch !== 'function') {
     throw new SsaOptionError('dispatcher', `\`dispatcher\` must be an undici Dispatcher (an Agent, a ProxyAgent...), got ${describeType(dispatcher)}.`);
   }
