@@ -116,8 +116,8 @@ export function proxiedFetch(dispatcher?: unknown): typeof fetch {
 /**
  * The global fetch through the proxy that `env` sets (`HTTPS_PROXY`/`HTTP_PROXY`, unless `NO_PROXY` lists the host;
  * read at each request, so a proxy set after start-up is honoured), directly when it sets none. A failure through
- * the proxy (undici's proxy agent turns its `407` into one) is a fetch failure that names the proxy. The CLI passes the environment its `--env-file`s
- * make, so that the proxy `aps-ssa doctor` reports is the one its requests take.
+ * the proxy (undici's proxy agent turns its `407` into one) is a fetch failure that names the proxy. The CLI passes
+ * the environment its `--env-file`s make, so that the proxy `aps-ssa doctor` reports is the one its requests take.
  *
  * @example
  * ```ts
